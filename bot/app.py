@@ -1,0 +1,163 @@
+"""build_application(config) -> Application: services, handlers, jobs, rate limiter, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.config import Config
+from bot.content import Content, load_content
+from bot.context import BotContext, Services, services_of
+from bot.daily import catch_up, rebuild_schedules
+from bot.delivery import Delivery
+from bot.handlers import alerts, errors, groups, private, settings, start, tips
+from bot.handlers.common import track_user
+from bot.i18n import Texts
+from bot.store.alerts import AlertRepo
+from bot.store.db import Database
+from bot.store.groups import GroupRepo
+from bot.store.outbox import OutboxRepo
+from bot.store.tips import TipRepo
+from bot.store.users import KV, UserRepo
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "poll_answer", "poll",
+                   "my_chat_member"]
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _rate_limiter(config: Config) -> AIORateLimiter:
+    """Evenly spaced slots (bucket size 1) under Telegram's limits, never a burst over them."""
+    d = config.delivery
+    return AIORateLimiter(
+        overall_max_rate=1, overall_time_period=1 / (d.per_second * d.safety_margin),
+        group_max_rate=1, group_time_period=60 / (d.group_per_minute * d.safety_margin),
+        max_retries=2,
+    )
+
+
+def build_application(config: Config, *, clock: Callable[[], dt.datetime] | None = None,
+                      content: Content | None = None) -> Application:
+    """Everything the bot is, wired; main() and the tests only run it."""
+    texts = Texts.load(config.locale)
+    content = content or load_content(config.resolve(config.content_dir))
+    for problem in content.problems:
+        log.warning("Content problem (run `python -m bot check`): %s", problem)
+    app = (
+        ApplicationBuilder()
+        .token(config.telegram.token)
+        .base_url(config.telegram.base_url)
+        .base_file_url(config.telegram.file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=config.tz,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(_rate_limiter(config))
+        .context_types(ContextTypes(context=BotContext))
+        .connect_timeout(10).read_timeout(15).write_timeout(15).pool_timeout(10)
+        .get_updates_read_timeout(config.telegram.poll_timeout + 10)
+        .connection_pool_size(max(8, config.delivery.concurrency))
+        .post_init(_post_init).post_stop(_post_stop).post_shutdown(_post_shutdown)
+        .build()
+    )
+    db = Database(config.resolve(config.database))
+    group_repo = GroupRepo(db)
+    app.bot_data["services"] = Services(
+        config=config, texts=texts, content=content, db=db, groups=group_repo,
+        users=UserRepo(db), kv=KV(db), tips=TipRepo(db), alerts=AlertRepo(db),
+        delivery=Delivery(app.bot, OutboxRepo(db), group_repo,
+                          concurrency=config.delivery.concurrency,
+                          max_attempts=config.delivery.max_attempts,
+                          pin_hours=config.alerts.red_unpin_after_hours),
+        clock=clock or _utcnow,
+    )
+    _add_handlers(app)
+    return app
+
+
+def _add_handlers(app: Application) -> None:
+    # Group -1 runs before everything else for every update: remember who wrote.
+    app.add_handler(TypeHandler(Update, track_user), group=-1)
+
+    app.add_handler(ChatMemberHandler(groups.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.migrated))
+
+    # Everyone
+    app.add_handler(CommandHandler("start", start.start))
+    app.add_handler(CommandHandler("help", start.help_command))
+    app.add_handler(CommandHandler("tip", tips.show_tip))
+    # Group admins
+    app.add_handler(CommandHandler("register", groups.register))
+    app.add_handler(CommandHandler("unregister", groups.unregister))
+    app.add_handler(CommandHandler("settings", settings.settings))
+    # Officers (each handler re-checks the officer list)
+    app.add_handler(CommandHandler("groups", groups.list_groups))
+    app.add_handler(CommandHandler("newtip", tips.new_tip))
+    app.add_handler(CommandHandler("tips", tips.list_tips))
+    app.add_handler(CommandHandler("retire", tips.retire))
+    app.add_handler(CommandHandler("pintip", tips.pin_tip))
+    app.add_handler(CommandHandler("dailynow", tips.daily_now))
+    app.add_handler(CommandHandler("alert", alerts.alert))
+    app.add_handler(CommandHandler("cancel", private.cancel))
+
+    # Buttons: each prefix is a constant in bot/handlers/callbacks.py; data is untrusted.
+    app.add_handler(CallbackQueryHandler(tips.on_button, pattern=tips.CALLBACK_PATTERN))
+    app.add_handler(CallbackQueryHandler(alerts.on_button, pattern=alerts.CALLBACK_PATTERN))
+    app.add_handler(CallbackQueryHandler(private.stale_button))
+
+    # Private chats, after the commands: documents (tip uploads) and free text (flows).
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL,
+                                   private.on_document))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND,
+                                   private.on_message))
+    # Commands the bot does not know, in private chats: say so and show /help.
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND,
+                                   private.unknown_command))
+
+    app.add_error_handler(errors.on_error)
+
+
+async def _post_init(app: Application) -> None:
+    services = services_of(app)
+    await services.db.connect()
+    synced = await services.tips.sync_content(services.content.tips.values())
+    log.info("Database ready (%s); %d shipped tips", services.db.path, synced)
+    await services.delivery.start()
+    alerts.register_hooks(app)
+    tips.register_hooks(app)
+    await start.set_command_menus(app)
+    scheduled = await rebuild_schedules(app)
+    caught = await catch_up(services)
+    app.job_queue.run_repeating(_unpin_job, interval=60, first=5, name="unpin-alerts")
+    log.info("Scheduled %d groups; %d missed bulletins caught up", scheduled, caught)
+
+
+async def _unpin_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services_of(context.application).delivery.unpin_due()
+
+
+async def _post_stop(app: Application) -> None:
+    await services_of(app).delivery.stop()
+
+
+async def _post_shutdown(app: Application) -> None:
+    await services_of(app).db.close()

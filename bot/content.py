@@ -1,0 +1,107 @@
+"""Content (tips, seasons, quizzes, FAQ, patterns): loaded once at start, validated by `check`."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.domain.taxonomy import AUDIENCES, FRAUD_TYPES
+from bot.domain.tips import Season, Tip, parse_seasons, parse_tip
+
+log = logging.getLogger(__name__)
+
+MIN_TIPS_PER_TYPE = 6
+MIN_TIPS_PER_AUDIENCE = 15
+
+
+@dataclass
+class Content:
+    """Everything under content_dir, parsed; `problems` lists what was wrong with it."""
+
+    folder: Path
+    tips: dict[str, Tip] = field(default_factory=dict)
+    seasons: dict[str, Season] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> list[str]:
+        by_type = Counter(t.fraud_type for t in self.tips.values())
+        lines = [f"tips: {len(self.tips)} in {len(by_type)} fraud types, "
+                 f"{len(self.seasons)} seasons"]
+        return lines
+
+
+def read_yaml(path: Path, problems: list[str]) -> Any:
+    """Parse one YAML file; a problem (not an exception) when it is unreadable."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(f"{path}: missing")
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        problems.append(f"{path}:{where} not valid YAML: {getattr(exc, 'problem', exc)}")
+    return None
+
+
+def load_tips(folder: Path, seasons: dict[str, Season], problems: list[str]) -> dict[str, Tip]:
+    """Every tips/*.yaml file; duplicate ids and bad fields become problems."""
+    tips: dict[str, Tip] = {}
+    files = sorted((folder / "tips").glob("*.yaml"))
+    if not files:
+        problems.append(f"{folder / 'tips'}: no tip files (*.yaml)")
+    for path in files:
+        data = read_yaml(path, problems)
+        if data is None:
+            continue
+        items = data.get("tips") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            problems.append(f"{path}: tips: expected a list under the key 'tips'")
+            continue
+        for i, raw in enumerate(items):
+            tip, errs = parse_tip(raw, f"{path}: tips[{i}]", seasons)
+            problems.extend(errs)
+            if tip is None:
+                continue
+            if tip.id in tips:
+                problems.append(f"{path}: tips[{i}].id: duplicate id {tip.id!r}")
+                continue
+            tips[tip.id] = tip
+    return tips
+
+
+def tip_coverage_problems(tips: dict[str, Tip], folder: Path) -> list[str]:
+    """The library must cover every fraud type and audience well enough to rotate."""
+    out = []
+    by_type = Counter(t.fraud_type for t in tips.values())
+    by_audience = Counter(a for t in tips.values() for a in t.audiences)
+    for ft in FRAUD_TYPES:
+        if by_type[ft] < MIN_TIPS_PER_TYPE:
+            out.append(f"{folder / 'tips'}: fraud_type {ft}: {by_type[ft]} tips, "
+                       f"need at least {MIN_TIPS_PER_TYPE}")
+    for aud in AUDIENCES:
+        if by_audience[aud] < MIN_TIPS_PER_AUDIENCE:
+            out.append(f"{folder / 'tips'}: audience {aud}: {by_audience[aud]} tips, "
+                       f"need at least {MIN_TIPS_PER_AUDIENCE}")
+    return out
+
+
+def load_content(folder: str | Path) -> Content:
+    """Load and validate all content; never raises for bad content (see .problems)."""
+    folder = Path(folder)
+    content = Content(folder=folder)
+    if not folder.is_dir():
+        content.problems.append(f"{folder}: content folder not found (config key content_dir)")
+        return content
+    seasons_data = read_yaml(folder / "seasons.yaml", content.problems)
+    if seasons_data is not None:
+        content.seasons, errs = parse_seasons(seasons_data, str(folder / "seasons.yaml"))
+        content.problems += errs
+    content.tips = load_tips(folder, content.seasons, content.problems)
+    content.problems += tip_coverage_problems(content.tips, folder)
+    return content

@@ -1,0 +1,1 @@
+"""Storage: one Database object and one repository module per aggregate."""
