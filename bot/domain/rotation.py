@@ -38,29 +38,14 @@ def pick_tip(
 ) -> Tip | None:
     """The next tip for one group.
 
-    Rules, in order: only tips for the group's audiences; none used in the group within
-    no_repeat_days (when every matching tip has been used, the least recently used ones come
-    back); not the fraud type of the previous post when another type is available; in-season
-    tips first, out-of-season seasonal tips only when nothing else is left; then a stable
-    pseudo-random choice (per group and day) that favours tips written for the group's specific
-    audience over general ones.
+    Rules, in order: only tips for the group's audiences, and not a seasonal tip out of its
+    season (unless nothing else is left); a tip never used in this group before any repeat;
+    once all have been used, those not used within no_repeat_days, else the least recently
+    used; not the fraud type of the previous post when another type is available; in-season
+    tips before evergreen ones; then a stable pseudo-random choice (per group and day) that
+    favours tips written for the group's specific audience over general ones.
     """
     wanted = set(audiences)
-    pool = [t for t in tips if wanted & set(t.audiences)]
-    if not pool:
-        return None
-    last_used: dict[str, dt.date] = {}
-    for p in history:
-        if p.day < today and (p.tip_id not in last_used or p.day > last_used[p.tip_id]):
-            last_used[p.tip_id] = p.day
-    fresh = [t for t in pool
-             if t.id not in last_used or (today - last_used[t.id]).days >= no_repeat_days]
-    if not fresh:
-        oldest = min(last_used[t.id] for t in pool)
-        fresh = [t for t in pool if last_used[t.id] == oldest]
-    previous = max((p for p in history if p.day < today), key=lambda p: p.day, default=None)
-    if previous is not None:
-        fresh = [t for t in fresh if t.fraud_type != previous.fraud_type] or fresh
 
     def in_season(t: Tip) -> int:
         if t.season is None:
@@ -68,6 +53,23 @@ def pick_tip(
         season = seasons.get(t.season)
         return 2 if season and season.contains(today) else 0
 
+    pool = [t for t in tips if wanted & set(t.audiences)]
+    pool = [t for t in pool if in_season(t)] or pool
+    if not pool:
+        return None
+    last_used: dict[str, dt.date] = {}
+    for p in history:
+        if p.day < today and (p.tip_id not in last_used or p.day > last_used[p.tip_id]):
+            last_used[p.tip_id] = p.day
+    fresh = [t for t in pool if t.id not in last_used]
+    if not fresh:
+        fresh = [t for t in pool if (today - last_used[t.id]).days >= no_repeat_days]
+    if not fresh:
+        oldest = min(last_used[t.id] for t in pool)
+        fresh = [t for t in pool if last_used[t.id] == oldest]
+    previous = max((p for p in history if p.day < today), key=lambda p: p.day, default=None)
+    if previous is not None:
+        fresh = [t for t in fresh if t.fraud_type != previous.fraud_type] or fresh
     best_season = max(in_season(t) for t in fresh)
     fresh = [t for t in fresh if in_season(t) == best_season]
     specific = wanted - {"general"}
