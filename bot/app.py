@@ -9,7 +9,6 @@ from collections.abc import Callable
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -25,11 +24,12 @@ from telegram.ext import (
 from bot.config import Config
 from bot.content import Content, load_content
 from bot.context import BotContext, Services, services_of
-from bot.daily import catch_up, rebuild_schedules
+from bot.daily import catch_up, follow_migration, rebuild_schedules
 from bot.delivery import Delivery
 from bot.handlers import alerts, errors, groups, private, settings, start, tips
 from bot.handlers.common import track_user
 from bot.i18n import Texts
+from bot.ratelimit import SlidingWindowRateLimiter
 from bot.store.alerts import AlertRepo
 from bot.store.db import Database
 from bot.store.groups import GroupRepo
@@ -47,14 +47,9 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _rate_limiter(config: Config) -> AIORateLimiter:
-    """Evenly spaced slots (bucket size 1) under Telegram's limits, never a burst over them."""
+def _rate_limiter(config: Config) -> SlidingWindowRateLimiter:
     d = config.delivery
-    return AIORateLimiter(
-        overall_max_rate=1, overall_time_period=1 / (d.per_second * d.safety_margin),
-        group_max_rate=1, group_time_period=60 / (d.group_per_minute * d.safety_margin),
-        max_retries=2,
-    )
+    return SlidingWindowRateLimiter(d.per_second, d.group_per_minute, margin=d.safety_margin)
 
 
 def build_application(config: Config, *, clock: Callable[[], dt.datetime] | None = None,
@@ -73,7 +68,8 @@ def build_application(config: Config, *, clock: Callable[[], dt.datetime] | None
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(_rate_limiter(config))
         .context_types(ContextTypes(context=BotContext))
-        .connect_timeout(10).read_timeout(15).write_timeout(15).pool_timeout(10)
+        .connect_timeout(10).read_timeout(config.telegram.request_timeout)
+        .write_timeout(config.telegram.request_timeout).pool_timeout(30)
         .get_updates_read_timeout(config.telegram.poll_timeout + 10)
         .connection_pool_size(max(8, config.delivery.concurrency))
         .post_init(_post_init).post_stop(_post_stop).post_shutdown(_post_shutdown)
@@ -141,6 +137,7 @@ async def _post_init(app: Application) -> None:
     await services.db.connect()
     synced = await services.tips.sync_content(services.content.tips.values())
     log.info("Database ready (%s); %d shipped tips", services.db.path, synced)
+    services.delivery.on_migrated = lambda old, new: follow_migration(app, old, new)
     await services.delivery.start()
     alerts.register_hooks(app)
     tips.register_hooks(app)

@@ -85,6 +85,8 @@ class TelegramConfig:
     )
     base_file_url: str = _setting("", "file download endpoint; derived from base_url if empty")
     poll_timeout: int = _setting(30, "long-polling timeout in seconds", _positive)
+    request_timeout: float = _setting(15.0, "seconds to wait for any other Bot API answer",
+                                      _positive)
 
     @property
     def file_url(self) -> str:

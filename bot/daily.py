@@ -89,6 +89,8 @@ async def post_all_now(services: Services, officer_id: int, report_chat: int) ->
         items.append(OutboxItem(group.chat_id, "daily", "send_message", {"text": text},
                                 dedupe_key=f"daily:{group.chat_id}:{day}"))
         picks.append((group, tip))
+    if not items:
+        return 0, len(groups)
     _, ids = await services.delivery.enqueue(items, broadcast={
         "kind": "daily", "created_by": officer_id, "summary": f"daily {day}",
         "meta": {"report_chat": report_chat}})
@@ -133,6 +135,16 @@ def schedule_group(app: Application, group: Group) -> None:
         app.job_queue.run_daily(  # type: ignore[union-attr]
             _daily_job, slot.time.replace(tzinfo=tz), days=_ptb_days(slot.days or ALL_DAYS),
             data=group.chat_id, name=job_name(group.chat_id, i), chat_id=group.chat_id)
+
+
+async def follow_migration(app: Application, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: move its data and its jobs to the new id."""
+    services = services_of(app)
+    await services.groups.migrate(old_id, new_id)
+    unschedule(app, old_id)
+    group = await services.groups.get(new_id)
+    if group is not None:
+        schedule_group(app, group)
 
 
 async def rebuild_schedules(app: Application) -> int:

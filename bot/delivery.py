@@ -1,6 +1,6 @@
 """The delivery engine: every group post goes outbox -> paced sender -> recorded result.
 
-Pacing is PTB's AIORateLimiter (configured in app.py as evenly spaced slots under Telegram's
+Pacing is the application's rate limiter (bot/ratelimit.py: sliding windows under Telegram's
 30/s and 20/min-per-group limits). This module owns what a rate limiter does not: persistence,
 retries after 429/5xx/timeouts with backoff, Forbidden -> group inactive, group migration,
 pinning, and telling whoever asked how a broadcast went.
@@ -34,6 +34,7 @@ from bot.store.outbox import BroadcastStatus, OutboxItem, OutboxRepo, OutboxRow
 log = logging.getLogger(__name__)
 
 SentHook = Callable[[OutboxRow, Message], Awaitable[None]]
+MigrateHook = Callable[[int, int], Awaitable[None]]
 DoneHook = Callable[[BroadcastStatus], Awaitable[None]]
 METHODS = {"send_message", "send_poll", "send_photo", "send_document", "copy_message"}
 # BadRequest descriptions that mean the chat itself is gone for us.
@@ -63,6 +64,7 @@ class Delivery:
         self._stopping = False
         self._sent_hooks: dict[str, list[SentHook]] = {}
         self._done_hooks: dict[str, list[DoneHook]] = {}
+        self.on_migrated: MigrateHook | None = None  # moves the group; default: repo only
 
     def on_sent(self, kind: str, hook: SentHook) -> None:
         """Call hook(row, message) after a post of this kind is delivered (e.g. map poll ids)."""
@@ -163,7 +165,10 @@ class Delivery:
             return
         except ChatMigrated as exc:
             log.info("Group %s migrated to %s; following it", row.chat_id, exc.new_chat_id)
-            await self.groups.migrate(row.chat_id, exc.new_chat_id)
+            if self.on_migrated is not None:
+                await self.on_migrated(row.chat_id, exc.new_chat_id)
+            else:
+                await self.groups.migrate(row.chat_id, exc.new_chat_id)
             await self.outbox.mark_retry(row.id, now_ts(), "migrated", count_attempt=False)
             return
         except Forbidden as exc:
@@ -194,7 +199,8 @@ class Delivery:
             kwargs["reply_markup"] = InlineKeyboardMarkup.de_json(kwargs["reply_markup"],
                                                                   self.bot)
         chat_id = await self.outbox.chat_of(row.id) or row.chat_id  # follows migrations
-        return await getattr(self.bot, row.method)(chat_id=chat_id, **kwargs)
+        # rate_limit_args=0: a 429 comes straight back here and is rescheduled durably.
+        return await getattr(self.bot, row.method)(chat_id=chat_id, rate_limit_args=0, **kwargs)
 
     async def _retry_or_fail(self, row: OutboxRow, error: str) -> None:
         attempts = row.attempts + 1

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot.context import BotContext
+from bot.daily import follow_migration
 from bot.handlers.common import is_group, t
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,8 @@ async def on_error(update: object, context: BotContext) -> None:
             await context.services.groups.left(chat.id)
         return
     if isinstance(error, ChatMigrated) and isinstance(update, Update) and update.effective_chat:
-        await context.services.groups.migrate(update.effective_chat.id, error.new_chat_id)
+        await follow_migration(context.application, update.effective_chat.id,
+                               error.new_chat_id)
         return
     if isinstance(error, RetryAfter | NetworkError):
         log.warning("Telegram unavailable for %s: %s", where, error)

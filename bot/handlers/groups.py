@@ -10,6 +10,7 @@ from telegram import ChatMemberAdministrator, ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 
 from bot.context import BotContext
+from bot.daily import follow_migration, schedule_group, unschedule
 from bot.domain.taxonomy import GROUP_TYPES, parse_register_args
 from bot.handlers.common import group_only, is_chat_admin, is_group, officer_only, reply, t
 
@@ -35,6 +36,7 @@ async def bot_membership(update: Update, context: BotContext) -> None:
     now_in = change.new_chat_member.status in IN_CHAT
     if now_in:
         group = await groups.joined(chat.id, chat.title or "", chat.type, can_pin=_can_pin(change))
+        schedule_group(context.application, group)
         if not was_in:
             log.info("Added to group %s (%s)", chat.id, chat.title)
             key = "group.welcome_back" if group.registered else "group.welcome"
@@ -43,6 +45,7 @@ async def bot_membership(update: Update, context: BotContext) -> None:
     elif was_in:
         log.info("Removed from group %s (%s)", chat.id, change.new_chat_member.status)
         await groups.left(chat.id)
+        unschedule(context.application, chat.id)
 
 
 async def migrated(update: Update, context: BotContext) -> None:
@@ -50,10 +53,9 @@ async def migrated(update: Update, context: BotContext) -> None:
     msg = update.effective_message
     if msg is None:
         return
-    if msg.migrate_to_chat_id:
-        await context.services.groups.migrate(msg.chat_id, msg.migrate_to_chat_id)
-    elif msg.migrate_from_chat_id:
-        await context.services.groups.migrate(msg.migrate_from_chat_id, msg.chat_id)
+    old, new = ((msg.chat_id, msg.migrate_to_chat_id) if msg.migrate_to_chat_id
+                else (msg.migrate_from_chat_id, msg.chat_id))
+    await follow_migration(context.application, old, new)
 
 
 @group_only
@@ -70,6 +72,7 @@ async def register(update: Update, context: BotContext) -> None:
     group_type, area = parsed
     group = await context.services.groups.register(chat.id, chat.title or "", chat.type,
                                                    group_type, area, user.id)
+    schedule_group(context.application, group)
     await reply(update, context, "group.registered",
                 type=t(update, context, f"group_type.{group_type}"),
                 area=escape(group.area) or t(update, context, "group.no_area"))
@@ -83,6 +86,7 @@ async def unregister(update: Update, context: BotContext) -> None:
         await reply(update, context, "group.admins_only")
         return
     done = await context.services.groups.unregister(update.effective_chat.id)
+    unschedule(context.application, update.effective_chat.id)
     await reply(update, context, "group.unregistered" if done else "group.not_registered")
 
 

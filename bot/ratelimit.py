@@ -1,0 +1,139 @@
+"""Pacing every Bot API call under Telegram's limits, with sliding windows.
+
+Telegram allows about 30 messages a second per bot and 20 a minute per group. PTB's
+AIORateLimiter uses leaky buckets, which let a full bucket burst and then refill: in the first
+second it can send 60 messages, which a server counting a sliding window answers with 429s.
+This limiter keeps "at most N in any window" exactly (bursts up to N are fine, never more), so a
+broadcast runs at the limit without tripping it. A 429 pauses every send for retry_after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+# Methods that count as messages for Telegram's flood control.
+SEND_METHODS = frozenset({
+    "sendMessage", "sendPhoto", "sendDocument", "sendPoll", "sendSticker", "sendVideo",
+    "sendAudio", "sendVoice", "sendAnimation", "sendMediaGroup", "sendLocation", "sendContact",
+    "copyMessage", "forwardMessage", "copyMessages", "forwardMessages", "sendDice",
+})
+
+
+class SlidingWindow:
+    """At most `limit` acquisitions in any `period` seconds."""
+
+    def __init__(self, limit: int, period: float):
+        self.limit = limit
+        self.period = period
+        self._stamps: collections.deque[float] = collections.deque()
+
+    def delay(self, now: float) -> float:
+        """Seconds until a slot is free (0 when one is free now)."""
+        while self._stamps and self._stamps[0] <= now - self.period:
+            self._stamps.popleft()
+        if len(self._stamps) < self.limit:
+            return 0.0
+        return self._stamps[0] + self.period - now
+
+    def take(self, now: float) -> None:
+        self._stamps.append(now)
+
+    @property
+    def idle(self) -> bool:
+        return not self._stamps
+
+
+class SlidingWindowRateLimiter(BaseRateLimiter[int]):
+    """PTB rate limiter: a bot-wide window and one window per group chat.
+
+    rate_limit_args (per call) is the number of retries after a 429; None uses max_retries.
+    The outbox passes 0: it stores the post and retries it itself, so nothing waits in memory.
+    """
+
+    def __init__(self, per_second: float = 30, group_per_minute: float = 20, *,
+                 margin: float = 0.97, max_retries: int = 2):
+        # The server counts arrivals, we count departures: lengthen our windows a little so
+        # jitter between the two clocks cannot push a window over the limit.
+        self.overall = SlidingWindow(max(1, int(per_second)), 1.0 / margin)
+        self._group_limit = max(1, int(group_per_minute))
+        self._group_period = 60.0 / margin
+        self._groups: dict[int | str, SlidingWindow] = {}
+        self.max_retries = max_retries
+        self._paused_until = 0.0
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    def _group(self, chat_id: int | str, now: float) -> SlidingWindow:
+        if len(self._groups) > 4096:  # forget groups with nothing left in their window
+            for key in [k for k, w in self._groups.items() if w.delay(now) == 0 and w.idle]:
+                del self._groups[key]
+        window = self._groups.get(chat_id)
+        if window is None:
+            window = self._groups[chat_id] = SlidingWindow(self._group_limit, self._group_period)
+        return window
+
+    async def _acquire(self, group: int | str | None) -> None:
+        loop = asyncio.get_running_loop()
+        group_window = self._group(group, loop.time()) if group is not None else None
+        while True:
+            now = loop.time()
+            wait = max(self._paused_until - now, self.overall.delay(now),
+                       group_window.delay(now) if group_window else 0.0)
+            if wait <= 0:
+                self.overall.take(now)
+                if group_window:
+                    group_window.take(now)
+                return
+            await asyncio.sleep(wait)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict]:
+        retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        counted = endpoint in SEND_METHODS
+        group = _group_key(data.get("chat_id")) if counted else None
+        for attempt in range(retries + 1):
+            if counted:
+                await self._acquire(group)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                wait = exc.retry_after
+                seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
+                loop = asyncio.get_running_loop()
+                self._paused_until = max(self._paused_until, loop.time() + seconds)
+                if attempt == retries:
+                    raise
+                log.info("Flood wait %.1f s on %s; retrying", seconds, endpoint)
+        raise AssertionError("unreachable")
+
+
+def _group_key(chat_id: object) -> int | str | None:
+    """Groups, supergroups and channels (negative ids or @usernames) have their own window."""
+    if isinstance(chat_id, str):
+        try:
+            chat_id = int(chat_id)
+        except ValueError:
+            return chat_id
+    if isinstance(chat_id, int) and chat_id < 0:
+        return chat_id
+    return None
