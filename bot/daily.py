@@ -31,8 +31,11 @@ def daily_slots(services: Services, group: Group) -> tuple[Slot, ...]:
 
 
 async def tip_for(services: Services, group: Group | None, day: dt.date, *,
-                  salt: int = 0) -> Tip | None:
-    """Today's tip for a group: the officers' pinned tip of the day, else the rotation's pick."""
+                  salt: int = 0, library: list[Tip] | None = None) -> Tip | None:
+    """Today's tip for a group: the officers' pinned tip of the day, else the rotation's pick.
+
+    `library` is the approved tips, when the caller already loaded them for many groups.
+    """
     pinned_id = await services.tips.pinned(day)
     if pinned_id:
         record = await services.tips.get(pinned_id)
@@ -48,7 +51,7 @@ async def tip_for(services: Services, group: Group | None, day: dt.date, *,
     if group is not None:
         history = await services.tips.history(group.chat_id, day - dt.timedelta(HISTORY_DAYS))
     return pick_tip(
-        await services.tips.approved(),
+        library if library is not None else await services.tips.approved(),
         audiences=audiences_for(group.group_type if group else None),
         history=history, today=day, seasons=services.content.seasons,
         no_repeat_days=services.config.tips.no_repeat_days,
@@ -78,11 +81,12 @@ async def post_all_now(services: Services, officer_id: int, report_chat: int) ->
     """/dailynow: today's bulletin to every registered group that has not had it yet."""
     day = services.today()
     groups = await services.groups.active_registered()
+    library = await services.tips.approved()
     items, picks = [], []
     for group in groups:
         if await services.tips.posted_on(group.chat_id, day):
             continue
-        tip = await tip_for(services, group, day)
+        tip = await tip_for(services, group, day, library=library)
         if tip is None:
             continue
         text = render_daily(services.texts, services.config.locale, tip, day)

@@ -75,7 +75,7 @@ async def list_tips(update: Update, context: BotContext) -> None:
         tomorrow = services.today() + dt.timedelta(days=1)
         lines.append(t(update, context, "tips.next_header"))
         for group in groups[:15]:
-            tip = await tip_for(services, group, tomorrow)
+            tip = await tip_for(services, group, tomorrow, library=approved)
             lines.append(f"• {escape(group.title)} → {escape(tip.title) if tip else '—'}")
         if len(groups) > 15:
             lines.append(t(update, context, "groups.more", count=len(groups) - 15))
