@@ -36,10 +36,18 @@ class Texts:
 
     @classmethod
     def load(cls, default: str = "zh-CN", folder: Path = TEXTS_DIR) -> Texts:
+        """<locale>.yaml plus one <feature>.<locale>.yaml per feature; keys must not clash."""
         tables = {}
         for locale in LOCALES:
-            raw = yaml.safe_load((folder / f"{locale}.yaml").read_text(encoding="utf-8"))
-            tables[locale] = _flatten(raw or {})
+            table: dict[str, str] = {}
+            files = [folder / f"{locale}.yaml", *sorted(folder.glob(f"*.{locale}.yaml"))]
+            for path in files:
+                raw = _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+                clash = set(raw) & set(table)
+                if clash:
+                    raise ValueError(f"{path}: keys defined twice: {sorted(clash)[:5]}")
+                table.update(raw)
+            tables[locale] = table
         return cls(tables, default)
 
     def lang(self, language_code: str | None) -> str:
