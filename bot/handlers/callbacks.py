@@ -3,6 +3,10 @@
 TIP = "tip"        # tip:<ok|back|edit>:<tip id>          review card of a draft tip
 NEWTIP = "nt"      # nt:<type|aud|done>:<value>           /newtip choices
 ALERT = "alert"    # alert:<send|cancel>:<alert id>       alert preview
+QUIZ = "qz"        # qz:<action>:<value>                  private quiz answers
+FAQ = "faq"        # faq:<action>:<entry id>              related-question buttons
+CASE = "case"      # case:<action>:<case id>[:<value>]    officers' report cards
+REPORT = "rp"      # rp:<action>:<value>                  a reporter's own buttons
 
 
 def parse(data: str | None, prefix: str, actions: tuple[str, ...]) -> tuple[str, str] | None:
