@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,9 @@ class SlidingWindow:
 class SlidingWindowRateLimiter(BaseRateLimiter[int]):
     """PTB rate limiter: a bot-wide window and one window per group chat.
 
-    rate_limit_args (per call) is the number of retries after a 429; None uses max_retries.
-    The outbox passes 0: it stores the post and retries it itself, so nothing waits in memory.
+    rate_limit_args (per call) is the number of retries after a 429 or a 5xx; None uses
+    max_retries. The outbox passes 0: it stores the post and retries it itself, so nothing
+    waits in memory. Timeouts are not retried here: the request may have been delivered.
     """
 
     def __init__(self, per_second: float = 30, group_per_minute: float = 20, *,
@@ -124,6 +125,13 @@ class SlidingWindowRateLimiter(BaseRateLimiter[int]):
                 if attempt == retries:
                     raise
                 log.info("Flood wait %.1f s on %s; retrying", seconds, endpoint)
+            except NetworkError as exc:
+                # Exactly NetworkError: a 5xx or a dropped connection. Its subclasses
+                # (BadRequest, TimedOut, …) are answers or ambiguities, not worth a retry.
+                if type(exc) is not NetworkError or attempt == retries:
+                    raise
+                log.info("Bot API error on %s (%s); retrying", endpoint, exc.message)
+                await asyncio.sleep(0.5 * 2**attempt)
         raise AssertionError("unreachable")
 
 
