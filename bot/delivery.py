@@ -147,7 +147,7 @@ class Delivery:
         """Wait until nothing is due or in flight (tests, /dailynow reports, benchmarks)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            if not self._inflight and await self.outbox.next_due() is None:
+            if not self._inflight and not await self.outbox.unfinished():
                 return
             if asyncio.get_running_loop().time() > deadline:
                 raise TimeoutError("deliveries still pending")

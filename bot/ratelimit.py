@@ -57,7 +57,9 @@ class SlidingWindowRateLimiter(BaseRateLimiter[int]):
 
     rate_limit_args (per call) is the number of retries after a 429 or a 5xx; None uses
     max_retries. The outbox passes 0: it stores the post and retries it itself, so nothing
-    waits in memory. Timeouts are not retried here: the request may have been delivered.
+    waits in memory; such bulk sends also give way to interactive replies waiting for a slot,
+    so a broadcast never makes a user wait for an answer. Timeouts are not retried here: the
+    request may have been delivered.
     """
 
     def __init__(self, per_second: float = 30, group_per_minute: float = 20, *,
@@ -70,6 +72,7 @@ class SlidingWindowRateLimiter(BaseRateLimiter[int]):
         self._groups: dict[int | str, SlidingWindow] = {}
         self.max_retries = max_retries
         self._paused_until = 0.0
+        self._interactive_waiting = 0
 
     async def initialize(self) -> None:
         pass
@@ -86,19 +89,31 @@ class SlidingWindowRateLimiter(BaseRateLimiter[int]):
             window = self._groups[chat_id] = SlidingWindow(self._group_limit, self._group_period)
         return window
 
-    async def _acquire(self, group: int | str | None) -> None:
+    async def _acquire(self, group: int | str | None, *, bulk: bool) -> None:
+        """Wait for a slot. Bulk sends (broadcasts) let waiting interactive replies go first."""
         loop = asyncio.get_running_loop()
         group_window = self._group(group, loop.time()) if group is not None else None
-        while True:
-            now = loop.time()
-            wait = max(self._paused_until - now, self.overall.delay(now),
-                       group_window.delay(now) if group_window else 0.0)
-            if wait <= 0:
-                self.overall.take(now)
-                if group_window:
-                    group_window.take(now)
-                return
-            await asyncio.sleep(wait)
+        queued = False  # counted among the interactive requests waiting for a global slot
+        try:
+            while True:
+                now = loop.time()
+                group_wait = group_window.delay(now) if group_window else 0.0
+                wait = max(self._paused_until - now, self.overall.delay(now))
+                if bulk and self._interactive_waiting and group_wait <= 0:
+                    wait = max(wait, 0.005)
+                if not bulk and queued != (group_wait <= 0 < wait):
+                    queued = not queued
+                    self._interactive_waiting += 1 if queued else -1
+                wait = max(wait, group_wait)
+                if wait <= 0:
+                    self.overall.take(now)
+                    if group_window:
+                        group_window.take(now)
+                    return
+                await asyncio.sleep(wait)
+        finally:
+            if queued:
+                self._interactive_waiting -= 1
 
     async def process_request(
         self,
@@ -114,7 +129,7 @@ class SlidingWindowRateLimiter(BaseRateLimiter[int]):
         group = _group_key(data.get("chat_id")) if counted else None
         for attempt in range(retries + 1):
             if counted:
-                await self._acquire(group)
+                await self._acquire(group, bulk=rate_limit_args == 0)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:

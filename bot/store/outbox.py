@@ -113,6 +113,11 @@ class OutboxRepo:
         return await self.db.fetchval(
             "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
 
+    async def unfinished(self) -> int:
+        """Rows waiting or being sent."""
+        return int(await self.db.fetchval(
+            "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')"))
+
     async def reset_inflight(self, ids: list[int] | None = None) -> int:
         """Rows left 'sending' (a stop or crash) go back to pending."""
         if ids is None:

@@ -83,3 +83,20 @@ async def test_server_errors_are_retried_bad_requests_are_not():
     with pytest.raises(BadRequest):
         await limiter.process_request(bad, (), {}, "sendMessage", {"chat_id": 1}, None)
     assert seen.count(2) == 1
+
+
+async def test_interactive_replies_overtake_a_broadcast():
+    limiter = SlidingWindowRateLimiter(per_second=10, group_per_minute=20, margin=1.0)
+    order: list[str] = []
+
+    async def send(name):
+        order.append(name)
+        return True
+
+    bulk = [asyncio.create_task(limiter.process_request(
+        send, (f"b{i}",), {}, "sendMessage", {"chat_id": -i - 1}, 0)) for i in range(25)]
+    await asyncio.sleep(0.05)  # the broadcast has filled the first window
+    reply = limiter.process_request(send, ("reply",), {}, "sendMessage", {"chat_id": 7}, None)
+    await asyncio.wait_for(reply, timeout=1.5)
+    assert order.index("reply") <= 11  # the first slot of the next window, not the last
+    await asyncio.gather(*bulk)
