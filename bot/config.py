@@ -122,7 +122,7 @@ class DeliveryConfig:
     per_second: float = _setting(30.0, "bot-wide message rate limit (Telegram: 30/s)", _positive)
     group_per_minute: float = _setting(20.0, "per-group limit (Telegram: 20/min)", _positive)
     safety_margin: float = _setting(
-        0.97, "fraction of the limits actually used, to absorb clock jitter",
+        0.99, "fraction of the limits actually used (headroom for the server's clock)",
         lambda v: None if 0 < v <= 1 else "must be in (0, 1]")
     max_attempts: int = _setting(10, "attempts before a delivery is recorded as failed",
                                  _positive)
@@ -142,6 +142,28 @@ class AlertsConfig:
                                             _non_negative)
 
 
+def _private_questions(value: int) -> str | None:
+    return None if 1 <= value <= 20 else "must be between 1 and 20"
+
+
+@dataclass(frozen=True)
+class QuizConfig:
+    cooldown_minutes: float = _setting(
+        30.0, "a group waits this long after a quiz before /quiz posts another", _non_negative)
+    private_questions: int = _setting(5, "questions in one private quiz (/quiz in private)",
+                                      _private_questions)
+    points_correct: int = _setting(10, "points for a correct first answer", _positive)
+    streak_bonus: int = _setting(
+        2, "bonus per day of a streak of days with a correct answer (once a day)", _non_negative)
+    streak_cap: int = _setting(10, "the streak bonus never exceeds this", _non_negative)
+    no_repeat_days: int = _setting(30, "a question is not asked again in a group within this",
+                                   _non_negative)
+    top_size: int = _setting(10, "players listed by /top", _positive)
+    weekly_top: int = _setting(3, "players named in the weekly 本周反诈达人 post", _positive)
+    allow_revoting: bool = _setting(
+        False, "let voters change a group quiz answer (only the first answer ever scores)")
+
+
 @dataclass(frozen=True)
 class Config:
     telegram: TelegramConfig = _setting(factory=TelegramConfig)
@@ -155,6 +177,7 @@ class Config:
     delivery: DeliveryConfig = _setting(factory=DeliveryConfig)
     tips: TipsConfig = _setting(factory=TipsConfig)
     alerts: AlertsConfig = _setting(factory=AlertsConfig)
+    quiz: QuizConfig = _setting(factory=QuizConfig)
     source: str = field(default="<defaults>", compare=False)
 
     @property

@@ -10,7 +10,6 @@ broadcast runs at the limit without tripping it. A 429 pauses every send for ret
 from __future__ import annotations
 
 import asyncio
-import collections
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -19,6 +18,7 @@ from telegram.error import NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
+INF = float("inf")
 
 # Methods that count as messages for Telegram's flood control.
 SEND_METHODS = frozenset({
@@ -29,27 +29,40 @@ SEND_METHODS = frozenset({
 
 
 class SlidingWindow:
-    """At most `limit` acquisitions in any `period` seconds."""
+    """At most `limit` requests in any `period` seconds, as the server will count them.
+
+    The server counts a request when it arrives, somewhere between our send and its answer. A
+    request therefore occupies the window from when it is sent until `period` after its answer
+    (while in flight, for ever): however late the network delivers it, the server can never
+    see more than `limit` in a window.
+    """
 
     def __init__(self, limit: int, period: float):
         self.limit = limit
         self.period = period
-        self._stamps: collections.deque[float] = collections.deque()
+        self._cells: list[list[float]] = []  # [answered at], inf while in flight
 
     def delay(self, now: float) -> float:
         """Seconds until a slot is free (0 when one is free now)."""
-        while self._stamps and self._stamps[0] <= now - self.period:
-            self._stamps.popleft()
-        if len(self._stamps) < self.limit:
+        self._cells = [c for c in self._cells if c[0] > now - self.period]
+        if len(self._cells) < self.limit:
             return 0.0
-        return self._stamps[0] + self.period - now
+        oldest = min(c[0] for c in self._cells)
+        return 0.005 if oldest == INF else oldest + self.period - now
 
-    def take(self, now: float) -> None:
-        self._stamps.append(now)
+    def take(self) -> list[float]:
+        """Occupy a slot; pass the returned cell to done() when the answer arrives."""
+        cell = [INF]
+        self._cells.append(cell)
+        return cell
+
+    @staticmethod
+    def done(cell: list[float], now: float) -> None:
+        cell[0] = now
 
     @property
     def idle(self) -> bool:
-        return not self._stamps
+        return not self._cells
 
 
 class SlidingWindowRateLimiter(BaseRateLimiter[int]):
@@ -63,9 +76,8 @@ class SlidingWindowRateLimiter(BaseRateLimiter[int]):
     """
 
     def __init__(self, per_second: float = 30, group_per_minute: float = 20, *,
-                 margin: float = 0.97, max_retries: int = 2):
-        # The server counts arrivals, we count departures: lengthen our windows a little so
-        # jitter between the two clocks cannot push a window over the limit.
+                 margin: float = 0.99, max_retries: int = 2):
+        # margin < 1 lengthens the windows a little more, for servers whose clocks drift.
         self.overall = SlidingWindow(max(1, int(per_second)), 1.0 / margin)
         self._group_limit = max(1, int(group_per_minute))
         self._group_period = 60.0 / margin
@@ -89,7 +101,7 @@ class SlidingWindowRateLimiter(BaseRateLimiter[int]):
             window = self._groups[chat_id] = SlidingWindow(self._group_limit, self._group_period)
         return window
 
-    async def _acquire(self, group: int | str | None, *, bulk: bool) -> None:
+    async def _acquire(self, group: int | str | None, *, bulk: bool) -> list[list[float]]:
         """Wait for a slot. Bulk sends (broadcasts) let waiting interactive replies go first."""
         loop = asyncio.get_running_loop()
         group_window = self._group(group, loop.time()) if group is not None else None
@@ -106,10 +118,10 @@ class SlidingWindowRateLimiter(BaseRateLimiter[int]):
                     self._interactive_waiting += 1 if queued else -1
                 wait = max(wait, group_wait)
                 if wait <= 0:
-                    self.overall.take(now)
+                    cells = [self.overall.take()]
                     if group_window:
-                        group_window.take(now)
-                    return
+                        cells.append(group_window.take())
+                    return cells
                 await asyncio.sleep(wait)
         finally:
             if queued:
@@ -127,15 +139,14 @@ class SlidingWindowRateLimiter(BaseRateLimiter[int]):
         retries = self.max_retries if rate_limit_args is None else rate_limit_args
         counted = endpoint in SEND_METHODS
         group = _group_key(data.get("chat_id")) if counted else None
+        loop = asyncio.get_running_loop()
         for attempt in range(retries + 1):
-            if counted:
-                await self._acquire(group, bulk=rate_limit_args == 0)
+            cells = await self._acquire(group, bulk=rate_limit_args == 0) if counted else []
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 wait = exc.retry_after
                 seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
-                loop = asyncio.get_running_loop()
                 self._paused_until = max(self._paused_until, loop.time() + seconds)
                 if attempt == retries:
                     raise
@@ -147,6 +158,9 @@ class SlidingWindowRateLimiter(BaseRateLimiter[int]):
                     raise
                 log.info("Bot API error on %s (%s); retrying", endpoint, exc.message)
                 await asyncio.sleep(0.5 * 2**attempt)
+            finally:
+                for cell in cells:
+                    SlidingWindow.done(cell, loop.time())
         raise AssertionError("unreachable")
 
 

@@ -96,7 +96,7 @@ async def test_alert_preview_confirm_reaches_matching_groups_and_red_is_pinned(s
             [alert] = [m for m in sim.sent(chat_id) if "红色预警" in m.text]
             assert "<保证金>" in alert.text
         assert [m for m in sim.sent(-100313) if "预警" in m.text] == []
-        pinned = [m for m in sim.sent(-100311) if "红色预警" in m.text][0]
+        pinned = next(m for m in sim.sent(-100311) if "红色预警" in m.text)
         assert pinned.message_id in sim.pinned(-100311)
         assert not sim.sent(OFFICER)[1].buttons  # the preview lost its buttons
         # a second (stale or forged) press sends nothing more
@@ -138,8 +138,7 @@ async def test_restart_mid_broadcast_finishes_without_duplicates(sim, tmp_path):
         await register_all(sim, groups)
         sim.limits.per_second = 10  # slow Telegram down so the stop lands mid-broadcast
         await officer_says(sim, "/dailynow")
-        while sum(len(bulletins(sim, c)) for c, _, _ in groups) < 8:
-            await asyncio.sleep(0.05)
+        await sim.wait_until(lambda: sum(len(bulletins(sim, c)) for c, _, _ in groups) >= 8)
     assert sum(len(bulletins(sim, c)) for c, _, _ in groups) < 40
     async with running_bot(config) as app:
         await services(app).delivery.wait_idle(timeout=30)

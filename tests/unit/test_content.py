@@ -40,8 +40,8 @@ def test_bulletin_escapes_text_and_is_valid_telegram_html():
 
 def test_bad_tips_are_reported_with_file_and_key(tmp_path):
     (tmp_path / "tips").mkdir()
-    (tmp_path / "seasons.yaml").write_text("seasons:\n  x: {name: X, from: '13-01', to: '01-02'}\n",
-                                           encoding="utf-8")
+    seasons = "seasons:\n  x: {name: X, from: '13-01', to: '01-02'}\n"
+    (tmp_path / "seasons.yaml").write_text(seasons, encoding="utf-8")
     (tmp_path / "tips" / "a.yaml").write_text(
         "tips:\n"
         "  - {id: Bad_ID, title: t, body: b, fraud_type: other, audiences: [general]}\n"

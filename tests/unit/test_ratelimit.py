@@ -8,13 +8,17 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from bot.ratelimit import SlidingWindow, SlidingWindowRateLimiter
 
 
-def test_window_allows_burst_then_waits_for_the_oldest():
+def test_window_counts_a_request_until_a_period_after_its_answer():
     w = SlidingWindow(3, 1.0)
+    cells = []
     for t in (0.0, 0.1, 0.2):
         assert w.delay(t) == 0
-        w.take(t)
-    assert w.delay(0.5) == pytest.approx(0.5)  # the first stamp leaves the window at 1.0
-    assert w.delay(1.0) == 0
+        cells.append(w.take())
+    assert w.delay(0.3) == pytest.approx(0.005)  # all in flight: poll until one answers
+    for cell, answered in zip(cells, (0.05, 0.4, 0.3), strict=True):
+        SlidingWindow.done(cell, answered)
+    assert w.delay(0.5) == pytest.approx(0.55)  # the first answer leaves the window at 1.05
+    assert w.delay(1.05) == 0
 
 
 def max_in_window(stamps, period):

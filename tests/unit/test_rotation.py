@@ -1,6 +1,7 @@
 """Rotation: audience match, no repeats within the window, type spread, seasons, determinism."""
 
 import datetime as dt
+import itertools
 from collections import Counter
 
 from bot.domain.rotation import Posted, pick_tip
@@ -52,7 +53,7 @@ def test_fraud_type_not_two_days_running():
     tips = [tip(i, ft="romance") for i in range(10)] + [tip(100 + i, ft="other")
                                                          for i in range(10)]
     history = simulate(tips, ("general",), 20)
-    for a, b in zip(history, history[1:], strict=False):
+    for a, b in itertools.pairwise(history):
         assert a.fraud_type != b.fraud_type
 
 
