@@ -144,7 +144,8 @@ async def _post_init(app: Application) -> None:
     await start.set_command_menus(app)
     scheduled = await rebuild_schedules(app)
     caught = await catch_up(services)
-    app.job_queue.run_repeating(_unpin_job, interval=60, first=5, name="unpin-alerts")
+    unpin_every = max(1.0, min(60.0, services.config.alerts.red_unpin_after_hours * 900))
+    app.job_queue.run_repeating(_unpin_job, interval=unpin_every, first=1, name="unpin-alerts")
     log.info("Scheduled %d groups; %d missed bulletins caught up", scheduled, caught)
 
 
