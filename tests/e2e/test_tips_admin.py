@@ -27,12 +27,17 @@ async def says(sim, user, text, chat=None):
     return await sim.wait_for_message(chat_id=chat, after=mark)
 
 
-async def write_tip(sim, title="冒充物业退费的新骗局", body="有人冒充物业说多收了费用要退，让你点链接填银行卡。"):
+TITLE = "冒充物业退费的新骗局"
+BODY = "有人冒充物业说多收了费用要退，让你点链接填银行卡。"
+
+
+async def write_tip(sim, title=TITLE, body=BODY):
     assert "标题" in (await says(sim, OFFICER, "/newtip")).text
     assert "正文" in (await says(sim, OFFICER, title)).text
     types = await says(sim, OFFICER, body)
     mark = sim.mark()
-    sim.press_button(OFFICER, (OFFICER, types.message_id), types.button_data("冒充电商物流/平台客服"))
+    kind = types.button_data("冒充电商物流/平台客服")
+    sim.press_button(OFFICER, (OFFICER, types.message_id), kind)
     await sim.wait_until(lambda: sim.sent(OFFICER)[-1].edits >= 1)
     audiences = sim.sent(OFFICER)[-1]
     sim.press_button(OFFICER, (OFFICER, audiences.message_id), audiences.button_data("老年人"))
@@ -84,8 +89,8 @@ async def test_four_eyes_rule_stops_self_approval(sim, tmp_path):
 
 async def test_yaml_upload_creates_drafts_and_reports_problems(sim, tmp_path):
     doc = yaml.safe_dump({"tips": [
-        {"id": "up-1", "title": "上传的贴士", "body": "内容 <b>不是标签</b>", "fraud_type": "other",
-         "audiences": ["general"]},
+        {"id": "up-1", "title": "上传的贴士", "body": "内容 <b>不是标签</b>",
+         "fraud_type": "other", "audiences": ["general"]},
         {"id": "up-2", "title": "缺受众", "body": "x", "fraud_type": "other"},
     ]}, allow_unicode=True).encode()
     async with running_bot(make_config(tmp_path, sim)) as app:
