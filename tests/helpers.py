@@ -131,3 +131,17 @@ async def wait_until(predicate, timeout: float = 5.0) -> None:
         if loop.time() > deadline:
             raise AssertionError("condition not reached in time")
         await asyncio.sleep(0.05)
+
+
+async def says(sim: Simulator, user: int, text: str, chat: int | None = None):
+    """A user writes in a chat (default: their private chat); returns the bot's next message."""
+    chat = user if chat is None else chat
+    mark = sim.mark()
+    sim.user_sends(user, chat, text)
+    return await sim.wait_for_message(chat_id=chat, after=mark)
+
+
+async def group_inactive(app: Application, chat_id: int) -> bool:
+    """The group is known and the bot is no longer in it."""
+    group = await services_of(app).groups.get(chat_id)
+    return group is not None and not group.active

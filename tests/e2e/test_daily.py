@@ -12,9 +12,11 @@ from tests.helpers import (
     OFFICER2,
     RESIDENT,
     Clock,
+    group_inactive,
     make_config,
     register_group,
     running_bot,
+    says,
     services,
     wait_until,
 )
@@ -30,12 +32,6 @@ def bulletins(sim, chat_id):
 async def register_all(sim, groups=GROUPS):
     for chat_id, title, group_type in groups:
         await register_group(sim, chat_id, title, group_type)
-
-
-async def officer_says(sim, text: str, chat_id: int = OFFICER):
-    mark = sim.mark()
-    sim.user_sends(OFFICER, chat_id, text)
-    return await sim.wait_for_message(chat_id=chat_id, after=mark)
 
 
 async def test_each_group_gets_exactly_one_matching_bulletin_at_the_scheduled_time(sim, tmp_path):
@@ -57,7 +53,7 @@ async def test_each_group_gets_exactly_one_matching_bulletin_at_the_scheduled_ti
             title = post.text.split("\n")[2]
             assert set(tips[title].audiences) & set(audiences_for(group_type))
         # /dailynow later the same day does not post a second bulletin anywhere
-        reply = await officer_says(sim, "/dailynow")
+        reply = await says(sim, OFFICER, "/dailynow")
         assert "0 个群" in reply.text
         await asyncio.sleep(0.5)
         assert all(len(bulletins(sim, c)) == 1 for c, _, _ in GROUPS)
@@ -66,9 +62,7 @@ async def test_each_group_gets_exactly_one_matching_bulletin_at_the_scheduled_ti
 async def test_tip_command_shows_todays_tip_without_broadcasting(sim, tmp_path):
     async with running_bot(make_config(tmp_path, sim)):
         await register_all(sim, GROUPS[:2])
-        mark = sim.mark()
-        sim.user_sends(RESIDENT, GROUPS[0][0], "/tip")
-        msg = await sim.wait_for_message(chat_id=GROUPS[0][0], after=mark)
+        msg = await says(sim, RESIDENT, "/tip", chat=GROUPS[0][0])
         assert "今日反诈贴士" in msg.text
         await asyncio.sleep(0.3)
         assert bulletins(sim, GROUPS[1][0]) == []
@@ -80,8 +74,8 @@ async def test_alert_preview_confirm_reaches_matching_groups_and_red_is_pinned(s
     async with running_bot(make_config(tmp_path, sim)):
         await register_all(sim, groups)
         sim.promote_bot(-100311, can_pin_messages=True)
-        preview = await officer_says(
-            sim, "/alert red 有人冒充社区民警上门收取<保证金>，请勿转账 type=neighbourhood")
+        text = "/alert red 有人冒充社区民警上门收取<保证金>，请勿转账 type=neighbourhood"
+        preview = await says(sim, OFFICER, text)
         assert "2 个群" in preview.text and "<保证金>" in preview.text
         confirm = preview.button_data("确认发送")
         mark = sim.mark()
@@ -107,11 +101,9 @@ async def test_alert_preview_confirm_reaches_matching_groups_and_red_is_pinned(s
 
 async def test_alert_usage_and_refusal(sim, tmp_path):
     async with running_bot(make_config(tmp_path, sim)):
-        usage = await officer_says(sim, "/alert purple hello")
+        usage = await says(sim, OFFICER, "/alert purple hello")
         assert "用法" in usage.text
-        mark = sim.mark()
-        sim.user_sends(RESIDENT, RESIDENT, "/alert red 测试")
-        no = await sim.wait_for_message(chat_id=RESIDENT, after=mark)
+        no = await says(sim, RESIDENT, "/alert red 测试")
         assert "仅限民警" in no.text
 
 
@@ -124,7 +116,7 @@ async def test_faults_never_lose_or_double_a_post(sim, tmp_path):
         sim.faults.add("429", method="sendMessage", count=2, retry_after=1)
         sim.faults.add("500", method="sendMessage", count=2)
         sim.faults.add("timeout", method="sendMessage", count=1)
-        await officer_says(sim, "/dailynow")
+        await says(sim, OFFICER, "/dailynow")
         await services(app).delivery.wait_idle(timeout=30)
         for chat_id, _, _ in groups:
             assert len(bulletins(sim, chat_id)) == 1, chat_id
@@ -137,7 +129,7 @@ async def test_restart_mid_broadcast_finishes_without_duplicates(sim, tmp_path):
     async with running_bot(config):
         await register_all(sim, groups)
         sim.limits.per_second = 10  # slow Telegram down so the stop lands mid-broadcast
-        await officer_says(sim, "/dailynow")
+        await says(sim, OFFICER, "/dailynow")
         await sim.wait_until(lambda: sum(len(bulletins(sim, c)) for c, _, _ in groups) >= 8)
     assert sum(len(bulletins(sim, c)) for c, _, _ in groups) < 40
     async with running_bot(config) as app:
@@ -150,15 +142,15 @@ async def test_kicked_group_is_skipped_and_marked_inactive(sim, tmp_path):
     async with running_bot(make_config(tmp_path, sim)) as app:
         await register_all(sim)
         sim.kick_bot(GROUPS[0][0], ADMIN)  # seen as an update
-        await wait_until(lambda: _inactive(app, GROUPS[0][0]))
+        await wait_until(lambda: group_inactive(app, GROUPS[0][0]))
         sim.faults.add("forbidden", chat_id=GROUPS[1][0], count=1)  # found only on sending
-        await officer_says(sim, "/dailynow")
+        await says(sim, OFFICER, "/dailynow")
         report = await sim.wait_for_message(lambda m: "今日日报发送完成" in m.text,
                                             chat_id=OFFICER, timeout=10)
         assert "成功 1/2" in report.text and "失败 1" in report.text
         assert bulletins(sim, GROUPS[0][0]) == [] and bulletins(sim, GROUPS[1][0]) == []
         assert len(bulletins(sim, GROUPS[2][0])) == 1
-        assert await _inactive(app, GROUPS[1][0])
+        assert await group_inactive(app, GROUPS[1][0])
 
 
 async def test_missed_bulletin_is_caught_up_within_grace_only(sim, tmp_path):
@@ -181,25 +173,12 @@ async def test_settings_change_time_days_and_off(sim, tmp_path):
     async with running_bot(make_config(tmp_path, sim)) as app:
         await register_all(sim, GROUPS[:1])
         chat = GROUPS[0][0]
-        mark = sim.mark()
-        sim.user_sends(RESIDENT, chat, "/settings time 07:45")
-        assert "管理员" in (await sim.wait_for_message(chat_id=chat, after=mark)).text
-        mark = sim.mark()
-        sim.user_sends(ADMIN, chat, "/settings time 07:45")
-        saved = await sim.wait_for_message(chat_id=chat, after=mark)
+        assert "管理员" in (await says(sim, RESIDENT, "/settings time 07:45", chat=chat)).text
+        saved = await says(sim, ADMIN, "/settings time 07:45", chat=chat)
         assert "07:45" in saved.text
-        mark = sim.mark()
-        sim.user_sends(ADMIN, chat, "/settings days mon-fri")
-        assert "mon-fri" in (await sim.wait_for_message(chat_id=chat, after=mark)).text
-        mark = sim.mark()
-        sim.user_sends(ADMIN, chat, "/settings time 25:99")
-        assert "设置有误" in (await sim.wait_for_message(chat_id=chat, after=mark)).text
+        assert "mon-fri" in (await says(sim, ADMIN, "/settings days mon-fri", chat=chat)).text
+        assert "设置有误" in (await says(sim, ADMIN, "/settings time 25:99", chat=chat)).text
         mark = sim.mark()
         sim.user_sends(ADMIN, chat, "/settings off")
         await sim.wait_for_message(chat_id=chat, after=mark)
         assert not any(j.name.startswith(f"daily-tip:{chat}:") for j in app.job_queue.jobs())
-
-
-async def _inactive(app, chat_id) -> bool:
-    group = await services(app).groups.get(chat_id)
-    return group is not None and not group.active

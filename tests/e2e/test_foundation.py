@@ -8,9 +8,11 @@ from tests.helpers import (
     RESIDENT,
     REVIEW_CHAT,
     add_group,
+    group_inactive,
     make_config,
     register_group,
     running_bot,
+    says,
     services,
     wait_until,
 )
@@ -20,24 +22,18 @@ GROUP = -100201
 
 async def test_start_in_private_shows_the_commands_of_each_role(sim, tmp_path):
     async with running_bot(make_config(tmp_path, sim)):
-        mark = sim.mark()
-        sim.user_sends(RESIDENT, RESIDENT, "/start")
-        msg = await sim.wait_for_message(chat_id=RESIDENT, after=mark)
+        msg = await says(sim, RESIDENT, "/start")
         assert "群众" in msg.text and "/tip" in msg.text
         assert "/alert" not in msg.text  # residents do not see officer commands
 
-        mark = sim.mark()
-        sim.user_sends(OFFICER, OFFICER, "/start")
-        msg = await sim.wait_for_message(chat_id=OFFICER, after=mark)
+        msg = await says(sim, OFFICER, "/start")
         assert "民警" in msg.text and "/alert" in msg.text and "/newtip" in msg.text
 
 
 async def test_english_users_get_english(sim, tmp_path):
     sim.add_user(3001, "Alice", language_code="en")
     async with running_bot(make_config(tmp_path, sim)):
-        mark = sim.mark()
-        sim.user_sends(3001, 3001, "/help")
-        msg = await sim.wait_for_message(chat_id=3001, after=mark)
+        msg = await says(sim, 3001, "/help")
         assert "resident" in msg.text and "/tip" in msg.text
 
 
@@ -60,28 +56,20 @@ async def test_added_to_group_greets_and_admin_registers(sim, tmp_path):
         hello = await sim.wait_for_message(chat_id=GROUP, after=mark)
         assert "/register" in hello.text
 
-        mark = sim.mark()
-        sim.user_sends(RESIDENT, GROUP, "/register neighbourhood 幸福里")
-        refused = await sim.wait_for_message(chat_id=GROUP, after=mark)
+        refused = await says(sim, RESIDENT, "/register neighbourhood 幸福里", chat=GROUP)
         assert "管理员" in refused.text
         assert not (await services(app).groups.get(GROUP)).registered
 
-        mark = sim.mark()
-        sim.user_sends(ADMIN, GROUP, "/register spaceship")
-        usage = await sim.wait_for_message(chat_id=GROUP, after=mark)
+        usage = await says(sim, ADMIN, "/register spaceship", chat=GROUP)
         assert "neighbourhood" in usage.text and "用法" in usage.text
 
-        mark = sim.mark()
-        sim.user_sends(ADMIN, GROUP, "/register neighbourhood 幸福里社区")
-        done = await sim.wait_for_message(chat_id=GROUP, after=mark)
+        done = await says(sim, ADMIN, "/register neighbourhood 幸福里社区", chat=GROUP)
         assert "✅" in done.text and "小区业主群" in done.text and "幸福里社区" in done.text
         group = await services(app).groups.get(GROUP)
         assert group.group_type == "neighbourhood" and group.area == "幸福里社区"
         assert any(j.name == f"daily-tip:{GROUP}:0" for j in app.job_queue.jobs())
 
-        mark = sim.mark()
-        sim.user_sends(RESIDENT, GROUP, "/settings")
-        profile = await sim.wait_for_message(chat_id=GROUP, after=mark)
+        profile = await says(sim, RESIDENT, "/settings", chat=GROUP)
         assert "幸福里业主群" in profile.text and "08:30" in profile.text
 
 
@@ -99,7 +87,7 @@ async def test_kicked_marks_group_inactive_and_readding_restores(sim, tmp_path):
     async with running_bot(make_config(tmp_path, sim)) as app:
         await register_group(sim, GROUP, "村组信息群", "village")
         sim.kick_bot(GROUP, ADMIN)
-        await wait_until(lambda: _inactive(app, GROUP))
+        await wait_until(lambda: group_inactive(app, GROUP))
         assert not any(j.name.startswith(f"daily-tip:{GROUP}:") for j in app.job_queue.jobs())
         mark = sim.mark()
         sim.add_bot_to_group(GROUP, ADMIN)
@@ -130,30 +118,19 @@ async def test_officers_list_groups_and_residents_cannot(sim, tmp_path):
     async with running_bot(make_config(tmp_path, sim)):
         await register_group(sim, GROUP, "幸福里业主群", "neighbourhood", "幸福里")
         await register_group(sim, -100202, "实验小学家长群", "parents", "城东")
-        mark = sim.mark()
-        sim.user_sends(RESIDENT, RESIDENT, "/groups")
-        no = await sim.wait_for_message(chat_id=RESIDENT, after=mark)
+        no = await says(sim, RESIDENT, "/groups")
         assert "仅限民警" in no.text
-        mark = sim.mark()
-        sim.user_sends(OFFICER, OFFICER, "/groups")
-        listing = await sim.wait_for_message(chat_id=OFFICER, after=mark)
+        listing = await says(sim, OFFICER, "/groups")
         assert "小区业主群 · 幸福里：1" in listing.text and "家长群 · 城东：1" in listing.text
 
 
 async def test_unknown_command_and_odd_messages_get_an_answer(sim, tmp_path):
     async with running_bot(make_config(tmp_path, sim)):
-        mark = sim.mark()
-        sim.user_sends(RESIDENT, RESIDENT, "/frobnicate")
-        msg = await sim.wait_for_message(chat_id=RESIDENT, after=mark)
+        msg = await says(sim, RESIDENT, "/frobnicate")
         assert "/help" in msg.text
         mark = sim.mark()
         sim.user_sends_sticker(RESIDENT, RESIDENT)
         await sim.wait_for_message(chat_id=RESIDENT, after=mark)
-
-
-async def _inactive(app, chat_id) -> bool:
-    group = await services(app).groups.get(chat_id)
-    return group is not None and not group.active
 
 
 async def _exists(app, chat_id) -> bool:

@@ -14,17 +14,11 @@ from tests.helpers import (
     make_config,
     register_group,
     running_bot,
+    says,
     services,
 )
 
 GROUP = -100501
-
-
-async def says(sim, user, text, chat=None):
-    chat = chat or user
-    mark = sim.mark()
-    sim.user_sends(user, chat, text)
-    return await sim.wait_for_message(chat_id=chat, after=mark)
 
 
 TITLE = "冒充物业退费的新骗局"
