@@ -248,13 +248,20 @@ class WorldBuilder:
         self.world.push_update(kind, msg, chat_id)
 
     def _for_bot(self, msg: dict[str, Any]) -> bool:
-        """Privacy mode: service messages, commands for this bot, replies to the bot."""
+        """Privacy mode: service messages, commands for this bot, replies to and @mentions of
+        the bot (BotFather: "messages that start with '/' or mention the bot by username")."""
         if any(key in msg for key in SERVICE_KEYS):
             return True
         if msg.get("reply_to_message", {}).get("from", {}).get("id") == self.world.bot_id:
             return True
         text = msg.get("text", msg.get("caption", ""))
         entities = msg.get("entities", msg.get("caption_entities", []))
+        units = text.encode("utf-16-le")
+        me = "@" + self.world.bot_user["username"].lower()
+        for e in entities:
+            span = units[2 * e["offset"] : 2 * (e["offset"] + e["length"])]
+            if e["type"] == "mention" and span.decode("utf-16-le").lower() == me:
+                return True
         first = next((e for e in entities if e["offset"] == 0), None)
         if first is None or first["type"] != "bot_command":
             return False
