@@ -17,23 +17,34 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    PollAnswerHandler,
     TypeHandler,
     filters,
 )
 
+from bot import quizzes
 from bot.config import Config
 from bot.content import Content, load_content
 from bot.context import BotContext, Services, services_of
 from bot.daily import catch_up, follow_migration, rebuild_schedules
 from bot.delivery import Delivery
-from bot.handlers import alerts, errors, groups, private, settings, start, tips
+from bot.detect.similar import CaseIndex
+from bot.handlers import alerts, errors, groups, private, scores, settings, start, tips
+from bot.handlers import cases as case_handlers
+from bot.handlers import faq as faq_handlers
+from bot.handlers import quiz as quiz_handlers
+from bot.handlers import reports as report_handlers
+from bot.handlers import volunteers as volunteer_handlers
 from bot.handlers.common import track_user
 from bot.i18n import Texts
 from bot.ratelimit import SlidingWindowRateLimiter
 from bot.store.alerts import AlertRepo
+from bot.store.cases import CaseRepo
 from bot.store.db import Database
 from bot.store.groups import GroupRepo
+from bot.store.invites import InviteRepo
 from bot.store.outbox import OutboxRepo
+from bot.store.quiz import QuizRepo
 from bot.store.tips import TipRepo
 from bot.store.users import KV, UserRepo
 
@@ -80,6 +91,7 @@ def build_application(config: Config, *, clock: Callable[[], dt.datetime] | None
     app.bot_data["services"] = Services(
         config=config, texts=texts, content=content, db=db, groups=group_repo,
         users=UserRepo(db), kv=KV(db), tips=TipRepo(db), alerts=AlertRepo(db),
+        quiz=QuizRepo(db), cases=CaseRepo(db), invites=InviteRepo(db), case_index=CaseIndex(),
         delivery=Delivery(app.bot, OutboxRepo(db), group_repo,
                           concurrency=config.delivery.concurrency,
                           max_attempts=config.delivery.max_attempts,
@@ -114,10 +126,39 @@ def _add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("dailynow", tips.daily_now))
     app.add_handler(CommandHandler("alert", alerts.alert))
     app.add_handler(CommandHandler("cancel", private.cancel))
+    # Quizzes and scores: /quiz in a group (admins, officers) or in private (anyone)
+    app.add_handler(CommandHandler("quiz", quiz_handlers.quiz))
+    app.add_handler(CommandHandler("top", scores.top))
+    app.add_handler(CommandHandler("myscore", scores.my_score))
+    app.add_handler(CommandHandler("hideme", scores.hide_me))
+    app.add_handler(CommandHandler("showme", scores.show_me))
+    app.add_handler(PollAnswerHandler(quiz_handlers.on_poll_answer))
+    # Reports: /report for everyone (private: text; groups: volunteers' replies); officers
+    # review, warn and manage volunteers. /start inv_<code> makes a volunteer.
+    app.add_handler(CommandHandler("report", report_handlers.report_command,
+                                   filters=filters.UpdateType.MESSAGE))  # an edit is no report
+    app.add_handler(CommandHandler("pending", case_handlers.pending))
+    app.add_handler(CommandHandler("warn", case_handlers.warn_command))
+    app.add_handler(CommandHandler("invite", volunteer_handlers.invite))
+    app.add_handler(CommandHandler("volunteers", volunteer_handlers.list_volunteers))
+    app.add_handler(CommandHandler("revoke", volunteer_handlers.revoke))
+    app.add_handler(CommandHandler("block", volunteer_handlers.block))
+    app.add_handler(CommandHandler("unblock", volunteer_handlers.unblock))
+    start.START_PAYLOADS[volunteer_handlers.PAYLOAD] = volunteer_handlers.accept_invite
 
     # Buttons: each prefix is a constant in bot/handlers/callbacks.py; data is untrusted.
     app.add_handler(CallbackQueryHandler(tips.on_button, pattern=tips.CALLBACK_PATTERN))
     app.add_handler(CallbackQueryHandler(alerts.on_button, pattern=alerts.CALLBACK_PATTERN))
+    app.add_handler(CallbackQueryHandler(quiz_handlers.on_button,
+                                         pattern=quiz_handlers.CALLBACK_PATTERN))
+    app.add_handler(CallbackQueryHandler(faq_handlers.on_button,
+                                         pattern=faq_handlers.CALLBACK_PATTERN))
+    app.add_handler(CallbackQueryHandler(case_handlers.on_button,
+                                         pattern=case_handlers.CALLBACK_PATTERN))
+    app.add_handler(CallbackQueryHandler(report_handlers.on_button,
+                                         pattern=report_handlers.CALLBACK_PATTERN))
+    app.add_handler(CallbackQueryHandler(volunteer_handlers.on_button,
+                                         pattern=volunteer_handlers.CALLBACK_PATTERN))
     app.add_handler(CallbackQueryHandler(private.stale_button))
 
     # Private chats, after the commands: documents (tip uploads) and free text (flows).
@@ -128,6 +169,9 @@ def _add_handlers(app: Application) -> None:
     # Commands the bot does not know, in private chats: say so and show /help.
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND,
                                    private.unknown_command))
+    # Groups: text that @mentions the bot or replies to it is a question for the FAQ.
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
+                                   faq_handlers.on_group_text))
 
     app.add_error_handler(errors.on_error)
 
@@ -138,15 +182,19 @@ async def _post_init(app: Application) -> None:
     synced = await services.tips.sync_content(services.content.tips.values())
     log.info("Database ready (%s); %d shipped tips", services.db.path, synced)
     services.delivery.on_migrated = lambda old, new: follow_migration(app, old, new)
+    quizzes.register_hooks(app)  # before start: a resumed quiz poll must get its mapping
+    known = await case_handlers.start(app)  # known-case index, warning reports, reminders
     await services.delivery.start()
     alerts.register_hooks(app)
     tips.register_hooks(app)
     await start.set_command_menus(app)
-    scheduled = await rebuild_schedules(app)
+    scheduled = await rebuild_schedules(app)  # daily and quiz jobs of every group
+    quizzes.schedule_weekly(app)
     caught = await catch_up(services)
     unpin_every = max(1.0, min(60.0, services.config.alerts.red_unpin_after_hours * 900))
     app.job_queue.run_repeating(_unpin_job, interval=unpin_every, first=1, name="unpin-alerts")
-    log.info("Scheduled %d groups; %d missed bulletins caught up", scheduled, caught)
+    log.info("Scheduled %d groups; %d missed bulletins caught up; %d known cases", scheduled,
+             caught, known)
 
 
 async def _unpin_job(context: ContextTypes.DEFAULT_TYPE) -> None:

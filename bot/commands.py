@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 # Command names per audience; descriptions are texts "commands.<name>" in each locale.
-PRIVATE_RESIDENT: tuple[str, ...] = ("start", "help", "tip")
+PRIVATE_RESIDENT: tuple[str, ...] = ("start", "help", "tip", "report", "quiz", "myscore",
+                                     "hideme")
 PRIVATE_VOLUNTEER: tuple[str, ...] = PRIVATE_RESIDENT
 PRIVATE_OFFICER: tuple[str, ...] = (
     *PRIVATE_RESIDENT, "newtip", "tips", "retire", "pintip", "alert", "dailynow", "groups",
+    "pending", "invite", "volunteers", "warn",
 )
-GROUP_MEMBER: tuple[str, ...] = ("tip", "help")
-GROUP_ADMIN: tuple[str, ...] = (*GROUP_MEMBER, "register", "unregister", "settings")
-REVIEW_CHAT: tuple[str, ...] = ("tips", "groups", "dailynow", "alert", "help")
+GROUP_MEMBER: tuple[str, ...] = ("tip", "top", "hideme", "report", "help")
+GROUP_ADMIN: tuple[str, ...] = (*GROUP_MEMBER, "quiz", "register", "unregister", "settings")
+REVIEW_CHAT: tuple[str, ...] = ("tips", "groups", "dailynow", "alert", "pending", "warn", "help")
 
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "resident": PRIVATE_RESIDENT,

@@ -164,6 +164,33 @@ class QuizConfig:
         False, "let voters change a group quiz answer (only the first answer ever scores)")
 
 
+def _share(value: float) -> str | None:
+    return None if 0 < value <= 1 else "must be in (0, 1]"
+
+
+@dataclass(frozen=True)
+class ReportsConfig:
+    daily_limit_per_user: int = _setting(
+        5, "a resident's reports checked by officers per day (volunteers: no limit)",
+        _non_negative)
+    per_minute: int = _setting(
+        10, "reports one person may send a minute; more are stored but neither answered one by "
+        "one nor sent to officers (0 = no limit)", _non_negative)
+    pending_reminder_minutes: float = _setting(
+        60.0, "undecided cases are re-announced in the review chat after this (0 = never)",
+        _non_negative)
+    invite_days: float = _setting(7.0, "a volunteer invite link expires after this many days",
+                                  _positive)
+    similarity: float = _setting(
+        0.6, "text similarity (0..1) at which a report joins a known case", _share)
+    card_text_chars: int = _setting(
+        800, "characters of the reported text shown on an officer's card",
+        lambda v: None if 50 <= v <= 3000 else "must be between 50 and 3000")
+    delete_group_command: bool = _setting(
+        True, "delete a volunteer's /report command in a group (needs the delete right) so the "
+        "group does not see who reported")
+
+
 @dataclass(frozen=True)
 class Config:
     telegram: TelegramConfig = _setting(factory=TelegramConfig)
@@ -178,6 +205,7 @@ class Config:
     tips: TipsConfig = _setting(factory=TipsConfig)
     alerts: AlertsConfig = _setting(factory=AlertsConfig)
     quiz: QuizConfig = _setting(factory=QuizConfig)
+    reports: ReportsConfig = _setting(factory=ReportsConfig)
     source: str = field(default="<defaults>", compare=False)
 
     @property

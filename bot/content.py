@@ -10,6 +10,9 @@ from typing import Any
 
 import yaml
 
+from bot.detect import Patterns, load_patterns, validate_patterns
+from bot.domain.faq import FaqIndex, load_faq, validate_faq
+from bot.domain.quiz import Question, coverage_problems, parse_questions
 from bot.domain.taxonomy import AUDIENCES, FRAUD_TYPES
 from bot.domain.tips import Season, Tip, parse_seasons, parse_tip
 
@@ -26,6 +29,9 @@ class Content:
     folder: Path
     tips: dict[str, Tip] = field(default_factory=dict)
     seasons: dict[str, Season] = field(default_factory=dict)
+    quizzes: dict[str, Question] = field(default_factory=dict)
+    faq: FaqIndex = field(default_factory=lambda: FaqIndex([]))
+    patterns: Patterns | None = None  # None: the analyzer's shipped patterns.yaml
     problems: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -33,6 +39,12 @@ class Content:
         by_type = Counter(t.fraud_type for t in self.tips.values())
         lines = [f"tips: {len(self.tips)} in {len(by_type)} fraud types, "
                  f"{len(self.seasons)} seasons"]
+        quiz_types = Counter(q.fraud_type for q in self.quizzes.values())
+        lines.append(f"quizzes: {len(self.quizzes)} questions in {len(quiz_types)} fraud types")
+        lines.append(f"faq: {len(self.faq.entries)} entries")
+        if self.patterns is not None:
+            lines.append(f"patterns: {len(self.patterns.types)} fraud types, "
+                         f"{len(self.patterns.signals)} signals")
         return lines
 
 
@@ -91,6 +103,54 @@ def tip_coverage_problems(tips: dict[str, Tip], folder: Path) -> list[str]:
     return out
 
 
+def load_quizzes(folder: Path, problems: list[str]) -> dict[str, Question]:
+    """Every quizzes/*.yaml file: Telegram's poll limits, unique ids, >= 5 per fraud type."""
+    questions: dict[str, Question] = {}
+    files = sorted((folder / "quizzes").glob("*.yaml"))
+    if not files:
+        problems.append(f"{folder / 'quizzes'}: no quiz files (*.yaml)")
+    for path in files:
+        data = read_yaml(path, problems)
+        if data is None:
+            continue
+        parsed, errs = parse_questions(data, str(path))
+        problems.extend(errs)
+        for i, question in enumerate(parsed):
+            if question.id in questions:
+                problems.append(f"{path}: questions[{i}].id: duplicate id {question.id!r}")
+                continue
+            questions[question.id] = question
+    if files:
+        problems.extend(coverage_problems(questions.values(), str(folder / "quizzes")))
+    return questions
+
+
+def load_faq_index(folder: Path, problems: list[str]) -> FaqIndex:
+    """faq.yaml, validated entry by entry; an empty index when it is unusable."""
+    path = folder / "faq.yaml"
+    data = read_yaml(path, problems)
+    if data is None:
+        return FaqIndex([])
+    errs = validate_faq(data)
+    if errs:
+        problems.extend(str(path) + e.removeprefix("faq.yaml") for e in errs)
+        return FaqIndex([])
+    return FaqIndex(load_faq(data))
+
+
+def load_patterns_file(folder: Path, problems: list[str]) -> Patterns | None:
+    """patterns.yaml (the analyzer's rules), validated; None when it is unusable."""
+    path = folder / "patterns.yaml"
+    data = read_yaml(path, problems)
+    if data is None:
+        return None
+    errs = validate_patterns(data)
+    if errs:
+        problems.extend(str(path) + e.removeprefix("patterns.yaml") for e in errs)
+        return None
+    return load_patterns(data)
+
+
 def load_content(folder: str | Path) -> Content:
     """Load and validate all content; never raises for bad content (see .problems)."""
     folder = Path(folder)
@@ -104,4 +164,7 @@ def load_content(folder: str | Path) -> Content:
         content.problems += errs
     content.tips = load_tips(folder, content.seasons, content.problems)
     content.problems += tip_coverage_problems(content.tips, folder)
+    content.quizzes = load_quizzes(folder, content.problems)
+    content.faq = load_faq_index(folder, content.problems)
+    content.patterns = load_patterns_file(folder, content.problems)
     return content

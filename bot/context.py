@@ -13,10 +13,14 @@ if TYPE_CHECKING:
     from bot.config import Config
     from bot.content import Content
     from bot.delivery import Delivery
+    from bot.detect.similar import CaseIndex
     from bot.i18n import Texts
     from bot.store.alerts import AlertRepo
+    from bot.store.cases import CaseRepo
     from bot.store.db import Database
     from bot.store.groups import GroupRepo
+    from bot.store.invites import InviteRepo
+    from bot.store.quiz import QuizRepo
     from bot.store.tips import TipRepo
     from bot.store.users import KV, UserRepo
 
@@ -34,7 +38,11 @@ class Services:
     kv: KV
     tips: TipRepo
     alerts: AlertRepo
+    quiz: QuizRepo
     delivery: Delivery
+    cases: CaseRepo
+    invites: InviteRepo
+    case_index: CaseIndex  # known cases, filled from the database in post_init
     clock: Callable[[], dt.datetime]
     extra: dict[str, Any] = field(default_factory=dict)
 

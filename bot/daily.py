@@ -7,10 +7,11 @@ import logging
 
 from telegram.ext import Application, ContextTypes
 
+from bot import jobs
 from bot.context import Services, services_of
 from bot.domain.bulletin import render_daily
 from bot.domain.rotation import pick_tip
-from bot.domain.schedule import ALL_DAYS, Slot, last_occurrence, parse_days, parse_slot
+from bot.domain.schedule import Slot, last_occurrence, parse_days, parse_slot
 from bot.domain.taxonomy import audiences_for
 from bot.domain.tips import Tip
 from bot.store.groups import Group
@@ -104,15 +105,6 @@ async def post_all_now(services: Services, officer_id: int, report_chat: int) ->
     return sum(1 for i in ids if i), len(groups)
 
 
-def job_name(chat_id: int, index: int) -> str:
-    return f"daily-tip:{chat_id}:{index}"
-
-
-def _ptb_days(days: tuple[int, ...]) -> tuple[int, ...]:
-    """Python weekdays (0 = Monday) -> PTB/APScheduler run_daily days (0 = Sunday)."""
-    return tuple(sorted((d + 1) % 7 for d in days))
-
-
 async def _daily_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context.application)
     chat_id = context.job.data  # type: ignore[union-attr]
@@ -122,40 +114,32 @@ async def _daily_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await enqueue_daily(services, group, services.today())
 
 
-def unschedule(app: Application, chat_id: int) -> None:
-    for job in app.job_queue.jobs():  # type: ignore[union-attr]
-        if job.name and job.name.startswith(f"daily-tip:{chat_id}:"):
-            job.schedule_removal()
-
-
 def schedule_group(app: Application, group: Group) -> None:
     """(Re)create the named daily jobs of one group from its stored schedule."""
-    unschedule(app, group.chat_id)
+    prefix = f"daily-tip:{group.chat_id}:"
     if not (group.active and group.registered and group.daily_enabled):
+        jobs.remove_jobs(app, prefix)
         return
     services = services_of(app)
-    tz = services.config.tz
-    for i, slot in enumerate(daily_slots(services, group)):
-        app.job_queue.run_daily(  # type: ignore[union-attr]
-            _daily_job, slot.time.replace(tzinfo=tz), days=_ptb_days(slot.days or ALL_DAYS),
-            data=group.chat_id, name=job_name(group.chat_id, i), chat_id=group.chat_id)
+    jobs.run_slots(app, prefix, daily_slots(services, group), _daily_job,
+                   tz=services.config.tz, chat_id=group.chat_id, data=lambda _: group.chat_id)
 
 
 async def follow_migration(app: Application, old_id: int, new_id: int) -> None:
     """A group became a supergroup: move its data and its jobs to the new id."""
     services = services_of(app)
     await services.groups.migrate(old_id, new_id)
-    unschedule(app, old_id)
+    jobs.unschedule_group(app, old_id)
     group = await services.groups.get(new_id)
     if group is not None:
-        schedule_group(app, group)
+        jobs.schedule_group(app, group)
 
 
 async def rebuild_schedules(app: Application) -> int:
     """Start-up: the database is the source of truth for every group's jobs."""
     groups = await services_of(app).groups.active_registered()
     for group in groups:
-        schedule_group(app, group)
+        jobs.schedule_group(app, group)
     return len(groups)
 
 

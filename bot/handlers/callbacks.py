@@ -7,6 +7,7 @@ QUIZ = "qz"        # qz:<action>:<value>                  private quiz answers
 FAQ = "faq"        # faq:<action>:<entry id>              related-question buttons
 CASE = "case"      # case:<action>:<case id>[:<value>]    officers' report cards
 REPORT = "rp"      # rp:<action>:<value>                  a reporter's own buttons
+VOLUNTEER = "vol"  # vol:revoke:<user id>                 /volunteers list
 
 
 def parse(data: str | None, prefix: str, actions: tuple[str, ...]) -> tuple[str, str] | None:

@@ -10,9 +10,10 @@ from telegram import ChatMemberAdministrator, ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 
 from bot.context import BotContext
-from bot.daily import follow_migration, schedule_group, unschedule
+from bot.daily import follow_migration
 from bot.domain.taxonomy import GROUP_TYPES, parse_register_args
 from bot.handlers.common import group_only, is_chat_admin, is_group, officer_only, reply, t
+from bot.jobs import schedule_group, unschedule_group
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ async def bot_membership(update: Update, context: BotContext) -> None:
     elif was_in:
         log.info("Removed from group %s (%s)", chat.id, change.new_chat_member.status)
         await groups.left(chat.id)
-        unschedule(context.application, chat.id)
+        unschedule_group(context.application, chat.id)
 
 
 async def migrated(update: Update, context: BotContext) -> None:
@@ -86,7 +87,7 @@ async def unregister(update: Update, context: BotContext) -> None:
         await reply(update, context, "group.admins_only")
         return
     done = await context.services.groups.unregister(update.effective_chat.id)
-    unschedule(context.application, update.effective_chat.id)
+    unschedule_group(context.application, update.effective_chat.id)
     await reply(update, context, "group.unregistered" if done else "group.not_registered")
 
 

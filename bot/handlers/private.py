@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers import tips
+from bot.handlers import faq, reports, tips
 from bot.handlers.common import reply
 
 YAML_NAMES = (".yaml", ".yml")
@@ -17,6 +17,13 @@ async def on_message(update: Update, context: BotContext) -> None:
     msg = update.effective_message
     if flow and msg.text and msg.forward_origin is None:
         await tips.on_flow_text(update, context, flow)
+        return
+    # Forwards, photos and files from non-officers, and the message after a bare /report.
+    if reports.wants(update, context):
+        await reports.on_private(update, context)
+        return
+    if msg.text and msg.forward_origin is None:
+        await faq.on_private_text(update, context)  # plain text: a question for the FAQ
         return
     await reply(update, context, "private.fallback")
 
@@ -35,6 +42,7 @@ async def on_document(update: Update, context: BotContext) -> None:
 async def cancel(update: Update, context: BotContext) -> None:
     """/cancel — abandon whatever was being written."""
     had = context.user_data.pop(tips.FLOW, None)
+    had = context.user_data.pop(reports.AWAIT, None) or had
     await reply(update, context, "private.cancelled" if had else "private.nothing_to_cancel")
 
 

@@ -7,20 +7,23 @@ from html import escape
 from telegram import Update
 
 from bot.context import BotContext
-from bot.daily import daily_slots, schedule_group
+from bot.daily import daily_slots
 from bot.domain.schedule import ScheduleError, format_days, parse_days, parse_time
 from bot.handlers.common import group_only, is_chat_admin, reply, t
+from bot.handlers.quiz_settings import profile_line, settings_quiz
+from bot.jobs import schedule_group
 
 
 def _profile(update: Update, context: BotContext, group) -> str:
     slots = daily_slots(context.services, group)
     times = ", ".join(s.time.strftime("%H:%M") for s in slots)
     days = format_days(slots[0].days) if slots else ""
-    return t(update, context, "settings.profile",
+    daily = t(update, context, "settings.profile",
              title=escape(group.title), type=t(update, context, f"group_type.{group.group_type}"),
              area=escape(group.area) or t(update, context, "group.no_area"),
              times=times, days=days or t(update, context, "settings.every_day"),
              state=t(update, context, "settings.on" if group.daily_enabled else "settings.off"))
+    return f"{daily}\n{profile_line(update, context, group)}"
 
 
 @group_only
@@ -50,6 +53,9 @@ async def settings(update: Update, context: BotContext) -> None:
             await services.groups.update_settings(chat_id, daily_days=format_days(days) or None)
         elif action in ("off", "on") and not rest:
             await services.groups.update_settings(chat_id, daily_enabled=action == "on")
+        elif action == "quiz":
+            if not await settings_quiz(update, context, group, rest):
+                return
         elif action == "area" and rest:
             await services.groups.update_settings(chat_id, area=" ".join(rest)[:64])
         elif action == "reset" and not rest:

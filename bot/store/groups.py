@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.store.db import Database, now_ts
 
 # Tables with a chat_id column that must follow a group when it is upgraded to a supergroup.
-CHAT_KEYED_TABLES: tuple[str, ...] = ("tip_history", "outbox")
+CHAT_KEYED_TABLES: tuple[str, ...] = ("tip_history", "outbox", "quiz_posts", "quiz_answers")
 
 
 @dataclass(frozen=True)
