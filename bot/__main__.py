@@ -1,4 +1,4 @@
-"""Command line: python -m bot run | check | --version."""
+"""Command line: python -m bot run | demo | check | eval | --version."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from bot import __version__
 from bot.config import Config, ConfigError, load_config
 
 log = logging.getLogger("bot")
+DEMO_PORT = 8080
 
-NO_TOKEN = """No bot token configured.
+NO_TOKEN = """No bot token configured, so this starts the DEMO: the real bot against a simulated
+Telegram on this computer, with a web chat to try it (nothing is sent anywhere).
 
+For real use, get a token:
 1. In Telegram, open @BotFather, send /newbot and follow the steps; it replies with a token
    like 123456789:AAH...
 2. Start the bot with it:   BOT_TOKEN=123456789:AAH... make run
@@ -58,7 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = _load(args.config)
     if not config.telegram.token:
         print(NO_TOKEN, file=sys.stderr)
-        return 2
+        return _run_demo(config, DEMO_PORT)
     setup_logging(config.telegram.token)
     from bot.app import ALLOWED_UPDATES, build_application
 
@@ -68,10 +71,41 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_demo(config: Config, port: int, lang: str | None = None) -> int:
+    import asyncio
+
+    from bot.demo import run_demo
+
+    setup_logging()
+    print(f"Starting the demo on http://127.0.0.1:{port}/demo/ …", file=sys.stderr, flush=True)
+    try:
+        return asyncio.run(run_demo(config, port=port, lang=lang))
+    except OSError as exc:  # e.g. the port is taken
+        print(f"demo: cannot listen on 127.0.0.1:{port} ({exc}); try --port {port + 1}",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    return _run_demo(_load(args.config), args.port, args.lang)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from bot.check import run_check
 
     return run_check(args.config)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.detect.evaluate import main as evaluate
+
+    try:
+        return evaluate([*args.files, *(["--errors"] if args.errors else [])])
+    except (OSError, ValueError) as exc:  # a missing file, or a bad line (named in the error)
+        print(f"eval: {exc}", file=sys.stderr)
+        return 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,9 +116,22 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the bot (long polling)")
     run.add_argument("--config", help="config file (default: $BOT_CONFIG or config.yaml)")
     run.set_defaults(func=cmd_run)
+    demo = sub.add_parser("demo", help="try the bot without a token: the simulator and a web chat "
+                          f"on http://127.0.0.1:{DEMO_PORT}/demo/")
+    demo.add_argument("--port", type=int, default=DEMO_PORT, help="port on 127.0.0.1")
+    demo.add_argument("--lang", choices=("zh-CN", "en"), help="language of the demo people "
+                      "and page (default: the config's locale)")
+    demo.add_argument("--config", help="config file (default: $BOT_CONFIG or config.yaml)")
+    demo.set_defaults(func=cmd_demo)
     check = sub.add_parser("check", help="validate the config and all content")
     check.add_argument("--config", help="config file (default: $BOT_CONFIG or config.yaml)")
     check.set_defaults(func=cmd_check)
+    ev = sub.add_parser("eval", help="score the scam analyzer on labelled JSONL files "
+                        "(default: tests/data/eval_dev.jsonl and eval_holdout.jsonl)")
+    ev.add_argument("files", nargs="*", metavar="FILE",
+                    help='JSONL, one {"text": ..., "label": <fraud type or none>} per line')
+    ev.add_argument("--errors", action="store_true", help="list every misclassified message")
+    ev.set_defaults(func=cmd_eval)
     return parser
 
 

@@ -10,6 +10,7 @@ import json
 import logging
 import socket
 import time
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -54,12 +55,17 @@ class BotApiServer:
         self._stopping = asyncio.Event()
         self.port: int | None = None
         self.host = "127.0.0.1"
+        # Extra routes on the same server (e.g. the demo web chat): each is called with the
+        # aiohttp application before it starts.
+        self.extensions: list[Callable[[web.Application], None]] = []
 
     def make_app(self) -> web.Application:
         """The aiohttp application (routes only; no state of its own)."""
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_route("*", "/bot{token}/{method}", self.handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self.handle_file)
+        for extend in self.extensions:
+            extend(app)
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:

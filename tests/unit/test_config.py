@@ -89,10 +89,23 @@ def test_check_cli_exits_1_naming_the_key(tmp_path, capsys):
     assert "timezone" in out and "Nowhere/City" in out
 
 
-def test_run_without_token_explains_botfather(tmp_path, capsys, monkeypatch):
+def test_run_without_token_explains_botfather_and_starts_the_demo(tmp_path, capsys, monkeypatch):
+    import bot.demo
+
+    started = []
+
+    async def fake_demo(config, **kwargs):  # the real demo serves until Ctrl+C
+        started.append(kwargs)
+        return 0
+
+    monkeypatch.setattr(bot.demo, "run_demo", fake_demo)
     monkeypatch.delenv("BOT_TOKEN", raising=False)
     path = tmp_path / "c.yaml"
     path.write_text("{}\n", encoding="utf-8")
-    assert main(["run", "--config", str(path)]) == 2
+    assert main(["run", "--config", str(path)]) == 0
     err = capsys.readouterr().err
-    assert "@BotFather" in err and "Traceback" not in err
+    assert "@BotFather" in err and "DEMO" in err and "Traceback" not in err
+    assert "http://127.0.0.1:8080/demo/" in err
+    assert started == [{"port": 8080, "lang": None}]
+    assert main(["demo", "--port", "8099", "--lang", "en", "--config", str(path)]) == 0
+    assert started[-1] == {"port": 8099, "lang": "en"}
