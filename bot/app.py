@@ -29,7 +29,17 @@ from bot.context import BotContext, Services, services_of
 from bot.daily import catch_up, follow_migration, rebuild_schedules
 from bot.delivery import Delivery
 from bot.detect.similar import CaseIndex
-from bot.handlers import alerts, errors, groups, private, scores, settings, start, tips
+from bot.handlers import (
+    alerts,
+    errors,
+    groups,
+    private,
+    scores,
+    settings,
+    start,
+    tip_drafts,
+    tips,
+)
 from bot.handlers import cases as case_handlers
 from bot.handlers import faq as faq_handlers
 from bot.handlers import quiz as quiz_handlers
@@ -119,7 +129,7 @@ def _add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("settings", settings.settings))
     # Officers (each handler re-checks the officer list)
     app.add_handler(CommandHandler("groups", groups.list_groups))
-    app.add_handler(CommandHandler("newtip", tips.new_tip))
+    app.add_handler(CommandHandler("newtip", tip_drafts.new_tip))
     app.add_handler(CommandHandler("tips", tips.list_tips))
     app.add_handler(CommandHandler("retire", tips.retire))
     app.add_handler(CommandHandler("pintip", tips.pin_tip))
@@ -147,7 +157,8 @@ def _add_handlers(app: Application) -> None:
     start.START_PAYLOADS[volunteer_handlers.PAYLOAD] = volunteer_handlers.accept_invite
 
     # Buttons: each prefix is a constant in bot/handlers/callbacks.py; data is untrusted.
-    app.add_handler(CallbackQueryHandler(tips.on_button, pattern=tips.CALLBACK_PATTERN))
+    app.add_handler(CallbackQueryHandler(tip_drafts.on_button,
+                                         pattern=tip_drafts.CALLBACK_PATTERN))
     app.add_handler(CallbackQueryHandler(alerts.on_button, pattern=alerts.CALLBACK_PATTERN))
     app.add_handler(CallbackQueryHandler(quiz_handlers.on_button,
                                          pattern=quiz_handlers.CALLBACK_PATTERN))

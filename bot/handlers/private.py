@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers import faq, reports, tips
+from bot.handlers import faq, reports, tip_drafts
 from bot.handlers.common import reply
 
 YAML_NAMES = (".yaml", ".yml")
@@ -13,10 +13,10 @@ YAML_NAMES = (".yaml", ".yml")
 
 async def on_message(update: Update, context: BotContext) -> None:
     """Non-command messages in private: an unfinished flow first, then the default answer."""
-    flow = context.user_data.get(tips.FLOW)
+    flow = context.user_data.get(tip_drafts.FLOW)
     msg = update.effective_message
     if flow and msg.text and msg.forward_origin is None:
-        await tips.on_flow_text(update, context, flow)
+        await tip_drafts.on_flow_text(update, context, flow)
         return
     # Forwards, photos and files from non-officers, and the message after a bare /report.
     if reports.wants(update, context):
@@ -34,14 +34,14 @@ async def on_document(update: Update, context: BotContext) -> None:
     name = (doc.file_name or "").lower()
     if (context.services.config.is_officer(update.effective_user.id)
             and name.endswith(YAML_NAMES) and update.effective_message.forward_origin is None):
-        await tips.import_yaml(update, context)
+        await tip_drafts.import_yaml(update, context)
         return
     await on_message(update, context)
 
 
 async def cancel(update: Update, context: BotContext) -> None:
     """/cancel — abandon whatever was being written."""
-    had = context.user_data.pop(tips.FLOW, None)
+    had = context.user_data.pop(tip_drafts.FLOW, None)
     had = context.user_data.pop(reports.AWAIT, None) or had
     await reply(update, context, "private.cancelled" if had else "private.nothing_to_cancel")
 
