@@ -60,8 +60,8 @@ from bot.store.users import KV, UserRepo
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "poll_answer", "poll",
-                   "my_chat_member"]
+# Edits are not asked for: an edited command or forward must not run or report twice.
+ALLOWED_UPDATES = ["message", "callback_query", "poll_answer", "poll", "my_chat_member"]
 
 
 def _utcnow() -> dt.datetime:

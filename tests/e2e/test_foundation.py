@@ -136,3 +136,15 @@ async def test_unknown_command_and_odd_messages_get_an_answer(sim, tmp_path):
 async def _exists(app, chat_id) -> bool:
     return await services(app).groups.get(chat_id) is not None
 
+
+
+async def test_an_edited_command_does_not_run_again(sim, tmp_path):
+    async with running_bot(make_config(tmp_path, sim)):
+        first = sim.user_sends(RESIDENT, RESIDENT, "/help")
+        await sim.wait_for_message(chat_id=RESIDENT)
+        mark = sim.mark()
+        sim.user_edits(RESIDENT, RESIDENT, first["message_id"], "/start")
+        sim.user_sends(RESIDENT, RESIDENT, "/frobnicate")  # updates are handled in order
+        await sim.wait_for_message(lambda m: "不认识" in m.text, chat_id=RESIDENT, after=mark)
+        after_edit = [m.text for m in sim.sent()[mark:] if m.chat_id == RESIDENT]
+        assert len(after_edit) == 1 and "不认识" in after_edit[0]  # no welcome for the edit
