@@ -4,8 +4,10 @@ A message counts as *predicted fraud* when its risk is orange or red — the lev
 bot raises an alert for officers. Yellow ("weak suspicion") is not flagged: it is shown to the
 volunteer but does not count as a detection, so precision is about alerts officers would get.
 
-    python -m bot.detect.evaluate                 # both files in tests/data
-    python -m bot.detect.evaluate FILE... [--errors]
+    python -m bot.detect.evaluate                 # dev and holdout in tests/data
+    python -m bot.detect.evaluate FILE... [--errors] [--rules-only]
+
+``--rules-only`` scores the rules of patterns.yaml without the learned model.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from bot.detect.patterns import FRAUD_TYPES, Patterns
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "tests" / "data"
 DEFAULT_FILES = (DATA_DIR / "eval_dev.jsonl", DATA_DIR / "eval_holdout.jsonl")
+FRESH_FILE = DATA_DIR / "eval_fresh.jsonl"  # written before the vocabulary and model were added
 LABELS = (*FRAUD_TYPES, "none")
 
 
@@ -100,11 +103,11 @@ def read_examples(path: str | Path) -> list[Example]:
 
 
 def evaluate_examples(examples: Iterable[Example], patterns: Patterns | None = None,
-                      files: Sequence[str] = ()) -> EvalReport:
+                      files: Sequence[str] = (), *, use_model: bool = True) -> EvalReport:
     """Score already loaded examples."""
     r = EvalReport(files=tuple(files))
     for ex in examples:
-        a = analyze(ex.text, patterns)
+        a = analyze(ex.text, patterns, use_model=use_model)
         is_scam = ex.label != "none"
         predicted = (a.fraud_type or "other") if a.flagged else "none"
         r.total += 1
@@ -133,7 +136,7 @@ def evaluate_examples(examples: Iterable[Example], patterns: Patterns | None = N
 
 
 def evaluate(paths: Iterable[str | Path] | str | Path | None = None,
-             patterns: Patterns | None = None) -> EvalReport:
+             patterns: Patterns | None = None, *, use_model: bool = True) -> EvalReport:
     """Evaluate on one or more JSONL files (default: tests/data/eval_dev + eval_holdout)."""
     if paths is None:
         paths = DEFAULT_FILES
@@ -141,7 +144,8 @@ def evaluate(paths: Iterable[str | Path] | str | Path | None = None,
         paths = [paths]
     paths = [Path(p) for p in paths]
     examples = [ex for p in paths for ex in read_examples(p)]
-    return evaluate_examples(examples, patterns, files=[p.name for p in paths])
+    return evaluate_examples(examples, patterns, files=[p.name for p in paths],
+                             use_model=use_model)
 
 
 _SHORT = {
@@ -192,12 +196,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """CLI: print a report per file and, for several files, for all of them together."""
     args = list(sys.argv[1:] if argv is None else argv)
     show_errors = "--errors" in args
+    use_model = "--rules-only" not in args
     files = [a for a in args if not a.startswith("--")] or [str(p) for p in DEFAULT_FILES]
     for f in files:
-        print(format_report(evaluate([f]), errors=show_errors))
+        print(format_report(evaluate([f], use_model=use_model), errors=show_errors))
         print()
     if len(files) > 1:
-        print(format_report(evaluate(files)))
+        print(format_report(evaluate(files, use_model=use_model)))
     return 0
 
 

@@ -91,6 +91,22 @@ class Combo:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelBlend:
+    """How the learned n-gram model is combined with the rules (the ``model:`` section)."""
+
+    enabled: bool = True
+    unsure_lure: float = 0.5  # the rules' winning lure below this: the type is unsure
+    unsure_margin: float = 0.15  # the two best rule types closer than this: unsure
+    type_weight: float = 0.6  # unsure: type = argmax(rule lure + type_weight × P_model(type))
+    min_scam: float = 0.5  # the model's P(scam) needed before it may choose the type
+    raise_scam: float = 0.95  # raise to orange: the model's P(scam) at least this …
+    raise_type: float = 0.6  # … and its P(type | scam) at least this …
+    raise_when: frozenset[str] = frozenset()  # … and one of these signals present;
+    contact_scam: float = 0.99  # or P(scam) at least this, a rule lure and one of these:
+    contact_when: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
 class Patterns:
     """A compiled pattern set; build it with ``load_patterns``."""
 
@@ -104,16 +120,20 @@ class Patterns:
     reminder: tuple[re.Pattern[str], ...]
     reassurance: tuple[re.Pattern[str], ...]
     reminder_factor: float
+    definite: tuple[re.Pattern[str], ...] = ()  # reminders that no asked-for signal overrides
     overridden_by: frozenset[str] = frozenset()
     aliases: tuple[tuple[re.Pattern[str], str], ...] = ()
     official_domains: frozenset[str] = frozenset()
     suspicious_tlds: frozenset[str] = frozenset()
     brands: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     version: int = 1
+    model: ModelBlend = field(default_factory=ModelBlend)
 
 
 _DEFAULT_SCORING = {"lure": 0.55, "signals": 0.45, "joint": 0.6, "min_lure": 0.3}
 _DEFAULT_THRESHOLDS = {"red": 0.8, "orange": 0.55, "yellow": 0.3}
+_MODEL_NUMBERS = ("unsure_lure", "unsure_margin", "type_weight", "min_scam", "raise_scam",
+                  "raise_type", "contact_scam")
 
 
 # --------------------------------------------------------------------------- validation
@@ -192,7 +212,7 @@ def validate_patterns(data: Any) -> list[str]:
         v.err("(top)", "expected a mapping with signals: and types:")
         return v.problems
     known_top = {"version", "thresholds", "scoring", "aliases", "warning", "official_domains",
-                 "suspicious_tlds", "brands", "signals", "types", "combos"}
+                 "suspicious_tlds", "brands", "signals", "types", "combos", "model"}
     for k in data:
         if k not in known_top:
             v.err(str(k), f"unknown key; expected one of {', '.join(sorted(known_top))}")
@@ -234,7 +254,7 @@ def validate_patterns(data: Any) -> list[str]:
         v.err("warning", "expected a mapping with before/after/reminder/reassurance")
     else:
         for k, val in wa.items():
-            if k in ("before", "after", "reminder", "reassurance"):
+            if k in ("before", "after", "reminder", "reassurance", "definite"):
                 v.regex_list(f"warning.{k}", val)
             elif k == "reminder_factor":
                 v.weight("warning.reminder_factor", val)
@@ -247,7 +267,7 @@ def validate_patterns(data: Any) -> list[str]:
                             v.err(f"warning.overridden_by[{i}]", f"unknown signal {n!r}")
             else:
                 v.err(f"warning.{k}", "unknown key; use before, after, reminder, reassurance, "
-                                      "reminder_factor, overridden_by")
+                                      "definite, reminder_factor, overridden_by")
 
     for key in ("official_domains", "suspicious_tlds"):
         val = data.get(key, [])
@@ -310,6 +330,27 @@ def validate_patterns(data: Any) -> list[str]:
         v.weighted_list(f"{p}.actions", spec.get("actions"))
         v.regex_list(f"{p}.except", spec.get("except"))
         v.regex_list(f"{p}.dampen", spec.get("dampen"))
+
+    mo = data.get("model", {})
+    if not isinstance(mo, dict):
+        v.err("model", "expected a mapping (enabled, thresholds, raise_when)")
+    else:
+        for k, val in mo.items():
+            if k == "enabled":
+                if not isinstance(val, bool):
+                    v.err("model.enabled", "expected true or false")
+            elif k in _MODEL_NUMBERS:
+                v.weight(f"model.{k}", val)
+            elif k in ("raise_when", "contact_when"):
+                if not isinstance(val, list):
+                    v.err(f"model.{k}", "expected a list of signal names")
+                else:
+                    for i, n in enumerate(val):
+                        if n not in signals:
+                            v.err(f"model.{k}[{i}]", f"unknown signal {n!r}")
+            else:
+                v.err(f"model.{k}", f"unknown key; use enabled, {', '.join(_MODEL_NUMBERS)}, "
+                                    "raise_when, contact_when")
 
     combos = data.get("combos", [])
     if not isinstance(combos, list):
@@ -402,6 +443,7 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
         after_cues=_rx(wa.get("after")),
         reminder=_rx(wa.get("reminder")),
         reassurance=_rx(wa.get("reassurance")),
+        definite=_rx(wa.get("definite")),
         reminder_factor=float(wa.get("reminder_factor", 0.35)),
         overridden_by=frozenset(wa.get("overridden_by") or ()),
         aliases=aliases,
@@ -411,6 +453,13 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
         brands={k.lower(): tuple(d.lower() for d in v)
                 for k, v in (data.get("brands") or {}).items()},
         version=int(data.get("version", 1)),
+        model=ModelBlend(
+            enabled=bool((data.get("model") or {}).get("enabled", True)),
+            raise_when=frozenset((data.get("model") or {}).get("raise_when") or ()),
+            contact_when=frozenset((data.get("model") or {}).get("contact_when") or ()),
+            **{k: float(v) for k, v in (data.get("model") or {}).items()
+               if k in _MODEL_NUMBERS},
+        ),
     )
 
 

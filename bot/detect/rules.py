@@ -11,10 +11,29 @@ How a message is scored (all weights live in patterns.yaml):
    weight (noisy-or) and may set a minimum risk.
 4. Warning context: a match preceded in its clause by a warning cue ("不要", "切勿", "谨防",
    "凡是"…) or followed by one ("…都是诈骗") does not count. A message that reads as an
-   anti-fraud reminder as a whole and gives no contact of its own is scaled by
-   ``warning.reminder_factor`` and capped at yellow.
+   anti-fraud reminder as a whole (``warning.reminder``, unless it still asks for a code, a
+   card, a screen share… of ``warning.overridden_by``; ``warning.definite`` always) and gives no
+   contact of its own is scaled by ``warning.reminder_factor`` and capped at yellow.
 5. A lure without any action, or signals without a lure, stay at yellow at most — a type needs a
    lure and an action.
+6. The learned model (``bot.detect.model``: character 1–3-gram naive Bayes trained on
+   content/detect/training.jsonl) is then consulted, conservatively (thresholds in the
+   ``model:`` section of patterns.yaml):
+
+   - *Type.* When the rules are unsure — no type, a winning lure below ``unsure_lure``, or the
+     two best types closer than ``unsure_margin`` — and the model's P(scam) = 1 − P(none) is at
+     least ``min_scam``, the type becomes the one with the highest
+     ``rule lure + type_weight × P_model(type | scam)``. The risk is not changed by this.
+   - *Risk.* A none/yellow verdict is raised to orange only when P(scam) ≥ ``raise_scam``, the
+     model's best type has P(type | scam) ≥ ``raise_type`` AND a concrete risk signal is
+     present: one of ``raise_when`` (link, money request, code request, app download, screen
+     sharing, card details, upfront fee, …), or — since neighbours share phone numbers and
+     WeChat ids every day — one of ``contact_when`` (phone, QQ/WeChat id, "add me") together
+     with a rule lure and P(scam) ≥ ``contact_scam``. Never when the message reads as an
+     anti-fraud reminder (any ``warning.reminder`` cue) or a warning cue cancelled one of its
+     matches: those stay capped at yellow.
+   - The model never lowers a verdict, never raises to red, and its contribution is shown in
+     ``evidence`` ("模型: <type> <p>") and ``model_scores``.
 """
 
 from __future__ import annotations
@@ -24,8 +43,9 @@ import re
 from dataclasses import dataclass, field
 
 from bot.detect.indicators import OFFICIAL_NUMBERS, SHORTENERS, Indicators, extract, url_spans
+from bot.detect.model import NgramModel, features
 from bot.detect.normalize import BREAK, clean, fingerprint_from_match, match_text
-from bot.detect.patterns import RISKS, Patterns, Rule
+from bot.detect.patterns import FRAUD_TYPES, RISKS, Patterns, Rule
 
 MAX_MATCH_CHARS = 6000  # longer messages are matched on their head (Telegram caps at 4096)
 _RISK_RANK = {r: i for i, r in enumerate(RISKS)}
@@ -43,6 +63,8 @@ class Assessment:
     fingerprint: str
     evidence: tuple[str, ...] = ()  # the lure/action patterns that matched, for officers
     type_scores: dict[str, float] = field(default_factory=dict, compare=False)
+    # the learned model's P(label) for its most likely labels ("none" included); {} without it
+    model_scores: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def flagged(self) -> bool:
@@ -81,6 +103,7 @@ class _Text:
         self.masked = masked
         self.before = sorted(m.span() for rx in patterns.before_cues for m in rx.finditer(masked))
         self.after = sorted(m.span() for rx in patterns.after_cues for m in rx.finditer(masked))
+        self.warned = False  # some match was cancelled by a warning cue
 
     def clause(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.breaks, pos)
@@ -107,6 +130,7 @@ def _first_hit(rule: Rule, t: _Text, excepts, negatable: bool = True) -> str | N
     for m in rule.regex.finditer(t.s):
         a, b = m.span()
         if negatable and t.negated(a, b):
+            t.warned = True
             continue
         if excepts:
             cs, ce = t.clause(a)
@@ -156,14 +180,18 @@ def _risk_of(score: float, p: Patterns) -> str:
     return "none"
 
 
-def assess(text: str, p: Patterns) -> Assessment:
-    """Analyse one message with a compiled pattern set."""
-    text = text or ""
-    light = clean(text[: MAX_MATCH_CHARS * 2])
+def prepare(text: str, p: Patterns) -> tuple[str, Indicators]:
+    """The normalised match text (URLs cut out) and the indicators of one message."""
+    light = clean((text or "")[: MAX_MATCH_CHARS * 2])
     ind = extract(light)
     for a, b in reversed(url_spans(light)):
         light = light[:a] + "\n" + light[b:]
-    s = match_text(light, p.aliases)[:MAX_MATCH_CHARS]
+    return match_text(light, p.aliases)[:MAX_MATCH_CHARS], ind
+
+
+def assess(text: str, p: Patterns, model: NgramModel | None = None) -> Assessment:
+    """Analyse one message with a compiled pattern set (and, if given, the learned model)."""
+    s, ind = prepare(text, p)
     fp = fingerprint_from_match(s)
     t = _Text(s, p)
 
@@ -209,8 +237,9 @@ def assess(text: str, p: Patterns) -> Assessment:
 
     contact = bool(ind.qq_ids or ind.wechat_ids or ind.bank_cards or "link" in signals
                    or "phone_number" in signals)
-    reminder = any(rx.search(t.masked) for rx in p.reminder) and not (
-        p.overridden_by & signals.keys())
+    definite = any(rx.search(t.masked) for rx in p.definite)
+    reminder_cue = definite or any(rx.search(t.masked) for rx in p.reminder)
+    reminder = definite or (reminder_cue and not (p.overridden_by & signals.keys()))
     cap = "red"
     if reminder and not contact:
         score *= p.reminder_factor
@@ -229,6 +258,16 @@ def assess(text: str, p: Patterns) -> Assessment:
     fraud_type = best
     if fraud_type is None and _RISK_RANK[risk] >= _RISK_RANK["orange"]:
         fraud_type = "other"
+    model_scores: dict[str, float] = {}
+    if model is not None and p.model.enabled:
+        probs = model.predict(features(s, ind))
+        model_scores = {k: round(v, 4) for k, v in sorted(probs.items(), key=lambda kv: -kv[1])
+                        if v >= 0.01}
+        fraud_type, risk, score, note = _blend(
+            probs, p, type_scores, fraud_type, best, lure, risk, score, signals,
+            blocked=reminder_cue or t.warned)
+        if note:
+            ev.append(note)
     if risk == "none":
         fraud_type = None
 
@@ -243,4 +282,43 @@ def assess(text: str, p: Patterns) -> Assessment:
         evidence=tuple(dict.fromkeys(ev)),
         type_scores={k: round(v, 4) for k, v in sorted(type_scores.items(),
                                                        key=lambda kv: -kv[1])},
+        model_scores=model_scores,
     )
+
+
+def _blend(probs: dict[str, float], p: Patterns, type_scores: dict[str, float],
+           fraud_type: str | None, best: str | None, lure: float, risk: str, score: float,
+           signals: dict[str, float], *, blocked: bool) -> tuple[str | None, str, float, str]:
+    """Step 6 of the module docstring: the model may choose the type when the rules are unsure,
+    and may raise none/yellow to orange. Returns (type, risk, score, evidence note or "")."""
+    cfg = p.model
+    scam = 1.0 - probs.get("none", 0.0)
+    if scam <= 0.0:
+        return fraud_type, risk, score, ""
+    cond = {t: probs.get(t, 0.0) / scam for t in FRAUD_TYPES}
+    m_type = max(cond, key=cond.__getitem__)
+    ranked = sorted(type_scores.values(), reverse=True)
+    unsure = (best is None or lure < cfg.unsure_lure
+              or (len(ranked) > 1 and ranked[0] - ranked[1] < cfg.unsure_margin))
+    chosen = fraud_type
+    if unsure and scam >= cfg.min_scam:
+        chosen = max(FRAUD_TYPES,
+                     key=lambda t: type_scores.get(t, 0.0) + cfg.type_weight * cond[t])
+    concrete = bool(cfg.raise_when & signals.keys()) or (
+        best is not None and scam >= cfg.contact_scam and bool(cfg.contact_when & signals.keys()))
+    raise_ = (
+        _RISK_RANK[risk] < _RISK_RANK["orange"]
+        and not blocked
+        and scam >= cfg.raise_scam
+        and cond[m_type] >= cfg.raise_type
+        and concrete
+    )
+    if raise_:
+        risk = "orange"
+        score = max(score, p.thresholds["orange"])
+        if chosen is None:
+            chosen = m_type
+    note = ""
+    if raise_ or (chosen != fraud_type and _RISK_RANK[risk] > 0):
+        note = f"模型: {chosen} {scam * cond.get(chosen or m_type, 0.0):.2f}"
+    return chosen, risk, score, note
