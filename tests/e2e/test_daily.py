@@ -182,3 +182,22 @@ async def test_settings_change_time_days_and_off(sim, tmp_path):
         sim.user_sends(ADMIN, chat, "/settings off")
         await sim.wait_for_message(chat_id=chat, after=mark)
         assert not any(j.name.startswith(f"daily-tip:{chat}:") for j in app.job_queue.jobs())
+
+
+async def test_delivery_follows_a_migration_the_bot_never_heard_of(sim, tmp_path):
+    basic, upgraded = -4101, -1004101
+    config = make_config(tmp_path, sim)
+    async with running_bot(config):
+        sim.add_group(basic, "老年人活动群", type="group", members={ADMIN: "creator"})
+        sim.add_bot_to_group(basic, ADMIN)
+        await sim.wait_for_message(chat_id=basic)
+        await says(sim, ADMIN, "/register elderly 东街", chat=basic)
+    sim.migrate_group(basic, upgraded)
+    sim.world.updates.clear()  # the bot was down longer than Telegram keeps updates (24 h)
+    async with running_bot(config) as app:
+        await says(sim, OFFICER, "/dailynow")
+        await services(app).delivery.wait_idle(timeout=10)
+        assert len(bulletins(sim, upgraded)) == 1 and bulletins(sim, basic) == []
+        group = await services(app).groups.get(upgraded)
+        assert group.group_type == "elderly" and group.area == "东街"
+        assert any(j.name == f"daily-tip:{upgraded}:0" for j in app.job_queue.jobs())
