@@ -1,4 +1,4 @@
-"""Command line: python -m bot run | demo | check | eval | --version."""
+"""Command line: python -m bot run | demo | check | eval | stats | --version."""
 
 from __future__ import annotations
 
@@ -98,6 +98,38 @@ def cmd_check(args: argparse.Namespace) -> int:
     return run_check(args.config)
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    import asyncio
+
+    config = _load(args.config)
+    path = config.resolve(config.database)
+    if not path.exists():
+        print(f"stats: no database at {path} (config key database); run the bot first",
+              file=sys.stderr)
+        return 1
+    print(asyncio.run(_stats_text(config, args.period, args.area)))
+    return 0
+
+
+async def _stats_text(config: Config, period_name: str, area: str | None) -> str:
+    """The /stats scorecard from the database, as plain text."""
+    import datetime as dt
+
+    from bot.domain.stats import period_bounds
+    from bot.handlers.stats import scorecard_text
+    from bot.i18n import Texts
+    from bot.store.db import Database
+    from bot.tghtml import parse_html
+
+    db = await Database(config.resolve(config.database)).connect()
+    try:
+        period = period_bounds(period_name, dt.datetime.now(config.tz))
+        html = await scorecard_text(db, Texts.load(config.locale), config.locale, period, area)
+    finally:
+        await db.close()
+    return parse_html(html)[0]
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.detect.evaluate import main as evaluate
 
@@ -132,6 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help='JSONL, one {"text": ..., "label": <fraud type or none>} per line')
     ev.add_argument("--errors", action="store_true", help="list every misclassified message")
     ev.set_defaults(func=cmd_eval)
+    st = sub.add_parser("stats", help="print the officers' scorecard from the database")
+    st.add_argument("--config", help="config file (default: $BOT_CONFIG or config.yaml)")
+    st.add_argument("--period", choices=("week", "month", "all"), default="week")
+    st.add_argument("--area", help="only groups of this area")
+    st.set_defaults(func=cmd_stats)
     return parser
 
 

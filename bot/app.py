@@ -37,6 +37,7 @@ from bot.handlers import (
     scores,
     settings,
     start,
+    stats,
     tip_drafts,
     tips,
 )
@@ -134,6 +135,9 @@ def _add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("retire", tips.retire))
     app.add_handler(CommandHandler("pintip", tips.pin_tip))
     app.add_handler(CommandHandler("dailynow", tips.daily_now))
+    app.add_handler(CommandHandler("stats", stats.stats))
+    app.add_handler(CommandHandler("weekly", stats.weekly))
+    app.add_handler(CommandHandler("export", stats.export))
     app.add_handler(CommandHandler("alert", alerts.alert))
     app.add_handler(CommandHandler("cancel", private.cancel))
     # Quizzes and scores: /quiz in a group (admins, officers) or in private (anyone)
@@ -201,6 +205,7 @@ async def _post_init(app: Application) -> None:
     await start.set_command_menus(app)
     scheduled = await rebuild_schedules(app)  # daily and quiz jobs of every group
     quizzes.schedule_weekly(app)
+    stats.schedule(app)
     caught = await catch_up(services)
     unpin_every = max(1.0, min(60.0, services.config.alerts.red_unpin_after_hours * 900))
     app.job_queue.run_repeating(_unpin_job, interval=unpin_every, first=1, name="unpin-alerts")

@@ -8,11 +8,12 @@ PRIVATE_RESIDENT: tuple[str, ...] = ("start", "help", "tip", "report", "quiz", "
 PRIVATE_VOLUNTEER: tuple[str, ...] = PRIVATE_RESIDENT
 PRIVATE_OFFICER: tuple[str, ...] = (
     *PRIVATE_RESIDENT, "newtip", "tips", "retire", "pintip", "alert", "dailynow", "groups",
-    "pending", "invite", "volunteers", "warn",
+    "pending", "invite", "volunteers", "warn", "stats", "weekly", "export",
 )
 GROUP_MEMBER: tuple[str, ...] = ("tip", "top", "hideme", "report", "help")
 GROUP_ADMIN: tuple[str, ...] = (*GROUP_MEMBER, "quiz", "register", "unregister", "settings")
-REVIEW_CHAT: tuple[str, ...] = ("tips", "groups", "dailynow", "alert", "pending", "warn", "help")
+REVIEW_CHAT: tuple[str, ...] = ("tips", "groups", "dailynow", "alert", "pending", "warn", "stats",
+                                 "weekly", "export", "help")
 
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "resident": PRIVATE_RESIDENT,

@@ -142,6 +142,14 @@ class AlertsConfig:
                                             _non_negative)
 
 
+@dataclass(frozen=True)
+class StatsConfig:
+    weekly_report: str = _setting("mon 09:00", "when the weekly scorecard goes to the review chat",
+                                  _weekday_time)
+    member_count_hours: float = _setting(
+        24.0, "group member counts (getChatMemberCount) are refreshed after this", _positive)
+
+
 def _private_questions(value: int) -> str | None:
     return None if 1 <= value <= 20 else "must be between 1 and 20"
 
@@ -206,6 +214,7 @@ class Config:
     alerts: AlertsConfig = _setting(factory=AlertsConfig)
     quiz: QuizConfig = _setting(factory=QuizConfig)
     reports: ReportsConfig = _setting(factory=ReportsConfig)
+    stats: StatsConfig = _setting(factory=StatsConfig)
     source: str = field(default="<defaults>", compare=False)
 
     @property
