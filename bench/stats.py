@@ -25,10 +25,10 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.domain.stats import period_bounds  # noqa: E402
-from bot.domain.taxonomy import FRAUD_TYPES, GROUP_TYPES  # noqa: E402
-from bot.store.db import Database  # noqa: E402
-from bot.store.stats import StatsRepo  # noqa: E402
+from bot.domain.stats import period_bounds
+from bot.domain.taxonomy import FRAUD_TYPES, GROUP_TYPES
+from bot.store.db import Database
+from bot.store.stats import StatsRepo
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAYS = 120
