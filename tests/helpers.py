@@ -133,11 +133,11 @@ async def wait_until(predicate, timeout: float = 5.0) -> None:
         await asyncio.sleep(0.05)
 
 
-async def says(sim: Simulator, user: int, text: str, chat: int | None = None):
+async def says(sim: Simulator, user: int, text: str, chat: int | None = None, **kw):
     """A user writes in a chat (default: their private chat); returns the bot's next message."""
     chat = user if chat is None else chat
     mark = sim.mark()
-    sim.user_sends(user, chat, text)
+    sim.user_sends(user, chat, text, **kw)
     return await sim.wait_for_message(chat_id=chat, after=mark)
 
 

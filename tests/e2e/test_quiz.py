@@ -15,6 +15,7 @@ from tests.helpers import (
     make_config,
     register_group,
     running_bot,
+    says,
     services,
     wait_until,
 )
@@ -33,12 +34,6 @@ def question_of(app, poll: dict):
     [question] = [q for q in services(app).content.quizzes.values()
                   if q.question == poll["question"]]
     return question
-
-
-async def says(sim, user: int, chat: int, text: str, **kwargs):
-    mark = sim.mark()
-    sim.user_sends(user, chat, text, **kwargs)
-    return await sim.wait_for_message(chat_id=chat, after=mark)
 
 
 async def new_poll(sim, user: int, chat: int) -> dict:
@@ -77,12 +72,12 @@ async def test_on_demand_quiz_admins_only_with_a_cooldown(sim, tmp_path):
     chat = -100511
     async with running_bot(make_config(tmp_path, sim, quiz__cooldown_minutes=30)):
         await register_group(sim, chat, "城东业主群", "neighbourhood")
-        refused = await says(sim, RESIDENT, chat, "/quiz")
+        refused = await says(sim, RESIDENT, "/quiz", chat=chat)
         assert "管理员" in refused.text and not sim.sent(chat, kind="poll")
         first = await new_poll(sim, ADMIN, chat)
         assert first["type"] == "quiz"
         sim.user_joins(OFFICER, chat)
-        again = await says(sim, OFFICER, chat, "/quiz")
+        again = await says(sim, OFFICER, "/quiz", chat=chat)
         assert "30 分钟后" in again.text
         await asyncio.sleep(0.3)
         assert len(sim.sent(chat, kind="poll")) == 1
@@ -124,7 +119,7 @@ async def test_answers_score_once_and_top_ranks_the_players(sim, tmp_path):
         await asyncio.sleep(0.3)  # the changed votes, processed after the first ones
         points = {s.user_id: s.points for s in await quiz.standings(chat_id=chat)}
         assert points == {u1: 10, u2: 20, u3: 10, u4: 10, u5: 0}
-        board = (await says(sim, RESIDENT, chat, "/top")).text
+        board = (await says(sim, RESIDENT, "/top", chat=chat)).text
         week = board.split("本周")[1].split("总榜")[0]
         lines = [line for line in week.splitlines() if "分" in line]
         assert lines[0].startswith("🥇 <b>老李</b> — 20 分（答对 2/2）")  # name escaped
@@ -133,7 +128,7 @@ async def test_answers_score_once_and_top_ranks_the_players(sim, tmp_path):
         assert all(line.startswith("🥈") for line in lines[1:]) and "钱同学" not in board
         sim.user_sends(u4, chat, "/hideme")
         await sim.wait_for_message(lambda m: "/showme" in m.text, chat_id=chat)
-        board = (await says(sim, RESIDENT, chat, "/top")).text
+        board = (await says(sim, RESIDENT, "/top", chat=chat)).text
         assert "赵叔" not in board and "小王" in board
 
 
@@ -158,16 +153,16 @@ async def test_settings_quiz_times_and_off(sim, tmp_path):
     chat = -100541
     async with running_bot(make_config(tmp_path, sim)) as app:
         await register_group(sim, chat, "老年大学群", "elderly")
-        profile = (await says(sim, RESIDENT, chat, "/settings")).text
+        profile = (await says(sim, RESIDENT, "/settings", chat=chat)).text
         assert "答题时间：fri 19:30（开启）" in profile
-        saved = (await says(sim, ADMIN, chat, "/settings quiz mon,wed 12:00, sat 10:00")).text
+        saved = (await says(sim, ADMIN, "/settings quiz mon,wed 12:00, sat 10:00", chat=chat)).text
         assert "答题时间：mon,wed 12:00, sat 10:00（开启）" in saved
         jobs = {j.name for j in app.job_queue.jobs() if j.name.startswith(f"quiz:{chat}:")}
         assert jobs == {f"quiz:{chat}:0", f"quiz:{chat}:1"}
-        assert "设置有误" in (await says(sim, ADMIN, chat, "/settings quiz 25:00")).text
-        await says(sim, ADMIN, chat, "/settings quiz off")
+        assert "设置有误" in (await says(sim, ADMIN, "/settings quiz 25:00", chat=chat)).text
+        await says(sim, ADMIN, "/settings quiz off", chat=chat)
         assert not [j for j in app.job_queue.jobs() if j.name.startswith(f"quiz:{chat}:")]
         assert any(j.name.startswith(f"daily-tip:{chat}:") for j in app.job_queue.jobs())
-        usage = (await says(sim, ADMIN, chat, "/settings quiz")).text
+        usage = (await says(sim, ADMIN, "/settings quiz", chat=chat)).text
         assert "/settings quiz off" in usage
         assert html.escape("<") not in usage

@@ -14,6 +14,7 @@ from tests.helpers import (
     make_config,
     register_group,
     running_bot,
+    says,
     services,
     wait_until,
 )
@@ -28,13 +29,6 @@ async def press(sim, user: int, message, data: str, *, forged: bool = False) -> 
     query = sim.press_button(user, (message.chat_id, message.message_id), data, forged=forged)
     await sim.wait_until(lambda: query in sim.callback_answers, what="callback answer")
     return sim.callback_answers[query].get("text") or ""
-
-
-async def says(sim, user: int, text: str, chat: int | None = None, **kw):
-    chat = user if chat is None else chat
-    mark = sim.mark()
-    sim.user_sends(user, chat, text, **kw)
-    return await sim.wait_for_message(chat_id=chat, after=mark)
 
 
 async def make_volunteer(sim, user: int = VOLUNTEER, area: str = "幸福里") -> None:

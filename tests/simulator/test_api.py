@@ -27,12 +27,6 @@ async def sim():
 
 
 @pytest.fixture
-async def bot(sim: Simulator):
-    async with ptb_bot(sim) as b:
-        yield b
-
-
-@pytest.fixture
 async def http():
     async with aiohttp.ClientSession() as session:
         yield session

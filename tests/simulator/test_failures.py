@@ -46,12 +46,6 @@ async def sim():
         yield s
 
 
-@pytest.fixture
-async def bot(sim: Simulator):
-    async with ptb_bot(sim) as b:
-        yield b
-
-
 async def test_group_flood_limit(bot: telegram.Bot, sim: Simulator) -> None:
     results = []
     for i in range(25):

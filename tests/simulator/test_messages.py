@@ -5,7 +5,7 @@ import telegram
 from telegram.error import BadRequest, Forbidden
 
 from bot.simulator import FloodLimits, Simulator
-from bot.simulator.testing import ptb_bot, running_simulator
+from bot.simulator.testing import running_simulator
 
 USER, OTHER, ADMIN, STRANGER = 1001, 1002, 1003, 1004
 GROUP = -100100
@@ -26,12 +26,6 @@ async def sim():
         s.user_sends(OTHER, OTHER, "/start")
         s.updates.clear()
         yield s
-
-
-@pytest.fixture
-async def bot(sim: Simulator):
-    async with ptb_bot(sim) as b:
-        yield b
 
 
 def keyboard(*pairs: tuple[str, str]) -> telegram.InlineKeyboardMarkup:

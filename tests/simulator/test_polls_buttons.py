@@ -8,7 +8,7 @@ import telegram
 from telegram.error import BadRequest
 
 from bot.simulator import FloodLimits, Simulator
-from bot.simulator.testing import ptb_bot, running_simulator
+from bot.simulator.testing import running_simulator
 
 USER, OTHER, ADMIN, OUTSIDER = 1001, 1002, 1003, 1004
 GROUP = -100100
@@ -28,12 +28,6 @@ async def sim():
         s.user_sends(USER, USER, "/start")
         s.updates.clear()
         yield s
-
-
-@pytest.fixture
-async def bot(sim: Simulator):
-    async with ptb_bot(sim) as b:
-        yield b
 
 
 async def send_quiz(bot: telegram.Bot, **kwargs: object) -> telegram.Message:
