@@ -120,3 +120,17 @@ async def test_weekly_report_has_the_chart(sim, tmp_path):
         text = [m for m in sim.sent()[mark:] if m.chat_id == REVIEW_CHAT and m.kind == "text"]
         assert text and "反诈成绩单" in text[0].text
         assert "反诈成绩单" in photo.text
+
+
+async def test_members_reached_come_from_get_chat_member_count(sim, tmp_path):
+    from bot.handlers.stats import MEMBERS_JOB
+
+    async with running_bot(make_config(tmp_path, sim)) as app:
+        await register_group(sim, G1, "幸福里业主群", "neighbourhood", "幸福里")  # 3 people + bot
+        [job] = app.job_queue.get_jobs_by_name(MEMBERS_JOB)
+        await job.run(app)  # the hourly refresh, now
+        assert (await services(app).groups.get(G1)).member_count == 4
+        calls = len(sim.calls_to("getChatMemberCount"))
+        await job.run(app)  # fresh counts are not asked for again
+        assert len(sim.calls_to("getChatMemberCount")) == calls
+        assert "覆盖群成员约 4 人" in (await says(sim, OFFICER, "/stats")).text
