@@ -24,8 +24,13 @@ class StatsRepo:
         offset = int(period.end.utcoffset().total_seconds()) if period.end.utcoffset() else 0
         shift = f"{offset:+d} seconds"
         sc = Scorecard()
+        sc.days = _days(period)
+        # The per-day series cover only the days shown (at most a month), not the whole period.
+        first_day = dt.datetime.combine(dt.date.fromisoformat(sc.days[0]), dt.time(),
+                                        tzinfo=period.end.tzinfo).timestamp()
         in_area = "AND chat_id IN (SELECT chat_id FROM groups WHERE area = :area)" if area else ""
-        params = {"start": start, "end": end, "area": area, "shift": shift}
+        params = {"start": start, "end": end, "area": area, "shift": shift,
+                  "day_start": max(start, first_day)}
 
         for r in await self.db.fetchall(
                 "SELECT group_type, area, active, COUNT(*), COALESCE(SUM(member_count), 0) "
@@ -41,11 +46,14 @@ class StatsRepo:
             sc.posts[(r[0], r[1])] = r[2]
         per_day = {r[0]: r[1] for r in await self.db.fetchall(
             f"SELECT date(created_at, 'unixepoch', :shift), COUNT(*) FROM outbox "
-            f"WHERE created_at >= :start AND created_at < :end AND status = 'sent' "
+            f"WHERE created_at >= :day_start AND created_at < :end AND status = 'sent' "
             f"AND kind IN ({kinds}) {in_area} GROUP BY 1", params)}
 
-        answers = ("FROM quiz_answers WHERE answered_at >= :start AND answered_at < :end "
-                   + (f"AND source = 'group' {in_area}" if area else ""))
+        def answers_since(since: str) -> str:
+            return (f"FROM quiz_answers WHERE answered_at >= :{since} AND answered_at < :end "
+                    + (f"AND source = 'group' {in_area}" if area else ""))
+
+        answers = answers_since("start")
         row = await self.db.fetchone(
             f"SELECT COUNT(DISTINCT user_id), COUNT(*), COALESCE(SUM(correct), 0) {answers}",
             params)
@@ -54,7 +62,8 @@ class StatsRepo:
             f"SELECT fraud_type, COUNT(*) {answers} AND correct = 0 GROUP BY 1 "
             "ORDER BY 2 DESC, 1 LIMIT 3", params)]
         players_per_day = {r[0]: r[1] for r in await self.db.fetchall(
-            f"SELECT day, COUNT(DISTINCT user_id) {answers} GROUP BY 1", params)}
+            f"SELECT day, COUNT(DISTINCT user_id) {answers_since('day_start')} GROUP BY 1",
+            params)}
 
         reports = ("FROM reports r JOIN cases c ON c.id = r.case_id "
                    "WHERE r.created_at >= :start AND r.created_at < :end"
@@ -84,10 +93,8 @@ class StatsRepo:
             "SELECT COUNT(DISTINCT reporter_id) FROM reports WHERE reporter_role = 'volunteer' "
             "AND created_at >= :start AND created_at < :end", params))
 
-        days = _days(period)
-        sc.days = days
-        sc.posts_per_day = [per_day.get(d, 0) for d in days]
-        sc.players_per_day = [players_per_day.get(d, 0) for d in days]
+        sc.posts_per_day = [per_day.get(d, 0) for d in sc.days]
+        sc.players_per_day = [players_per_day.get(d, 0) for d in sc.days]
         return sc
 
     async def export_rows(self, table: str, period: Period, pseudonym) -> tuple[list, list]:
