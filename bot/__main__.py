@@ -116,8 +116,8 @@ async def _stats_text(config: Config, period_name: str, area: str | None) -> str
     import datetime as dt
 
     from bot.domain.stats import period_bounds
-    from bot.handlers.stats import scorecard_text
     from bot.i18n import Texts
+    from bot.statistics import scorecard_text
     from bot.store.db import Database
     from bot.tghtml import parse_html
 

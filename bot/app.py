@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import quizzes
+from bot import quizzes, statistics
 from bot.config import Config
 from bot.content import Content, load_content
 from bot.context import BotContext, Services, services_of
@@ -205,7 +205,7 @@ async def _post_init(app: Application) -> None:
     await start.set_command_menus(app)
     scheduled = await rebuild_schedules(app)  # daily and quiz jobs of every group
     quizzes.schedule_weekly(app)
-    stats.schedule(app)
+    statistics.schedule(app)  # weekly report, member counts
     caught = await catch_up(services)
     unpin_every = max(1.0, min(60.0, services.config.alerts.red_unpin_after_hours * 900))
     app.job_queue.run_repeating(_unpin_job, interval=unpin_every, first=1, name="unpin-alerts")
