@@ -6,7 +6,7 @@ over 120 days (3% failed), 60,000 quiz polls answered 200,000 times (70% right),
 with 24,000 reports (80% decided within hours, some asked for more), alerts and volunteers.
 Then it times the whole scorecard (every query /stats runs) for week, month, all and a week of
 one area with the statistics indexes, and - the baseline, in the same run - on a copy with the
-indexes of migration 005 dropped. Prints both and the ratio. Never collected by pytest.
+indexes of migration 006 dropped. Prints both and the ratio. Never collected by pytest.
 
     python bench/stats.py [--groups 10000] [--deliveries 1000000] [--runs 5]
 """
@@ -152,7 +152,7 @@ async def main() -> None:
         fast = await timed(indexed, periods, args.runs)
         slow = await timed(bare, periods, 1)  # slow: one run
     print(f"scorecard query set (median of {args.runs} runs; baseline: one run of the same "
-          "queries without the indexes of migration 005):")
+          "queries without the indexes of migration 006):")
     for name in fast:
         print(f"  /stats {name:13} {fast[name] * 1000:8.1f} ms with the indexes, "
               f"{slow[name] * 1000:8.1f} ms without = {slow[name] / fast[name]:5.1f}x faster")
