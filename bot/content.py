@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,16 +62,21 @@ def read_yaml(path: Path, problems: list[str]) -> Any:
     return None
 
 
+def yaml_files(folder: Path, problems: list[str]) -> Iterator[tuple[Path, Any]]:
+    """(path, parsed data) of every readable *.yaml in a content sub-folder; none is a problem."""
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        problems.append(f"{folder}: no content files (*.yaml)")
+    for path in files:
+        data = read_yaml(path, problems)
+        if data is not None:
+            yield path, data
+
+
 def load_tips(folder: Path, seasons: dict[str, Season], problems: list[str]) -> dict[str, Tip]:
     """Every tips/*.yaml file; duplicate ids and bad fields become problems."""
     tips: dict[str, Tip] = {}
-    files = sorted((folder / "tips").glob("*.yaml"))
-    if not files:
-        problems.append(f"{folder / 'tips'}: no tip files (*.yaml)")
-    for path in files:
-        data = read_yaml(path, problems)
-        if data is None:
-            continue
+    for path, data in yaml_files(folder / "tips", problems):
         items = data.get("tips") if isinstance(data, dict) else None
         if not isinstance(items, list):
             problems.append(f"{path}: tips: expected a list under the key 'tips'")
@@ -106,13 +112,7 @@ def tip_coverage_problems(tips: dict[str, Tip], folder: Path) -> list[str]:
 def load_quizzes(folder: Path, problems: list[str]) -> dict[str, Question]:
     """Every quizzes/*.yaml file: Telegram's poll limits, unique ids, >= 5 per fraud type."""
     questions: dict[str, Question] = {}
-    files = sorted((folder / "quizzes").glob("*.yaml"))
-    if not files:
-        problems.append(f"{folder / 'quizzes'}: no quiz files (*.yaml)")
-    for path in files:
-        data = read_yaml(path, problems)
-        if data is None:
-            continue
+    for path, data in yaml_files(folder / "quizzes", problems):
         parsed, errs = parse_questions(data, str(path))
         problems.extend(errs)
         for i, question in enumerate(parsed):
@@ -120,7 +120,7 @@ def load_quizzes(folder: Path, problems: list[str]) -> dict[str, Question]:
                 problems.append(f"{path}: questions[{i}].id: duplicate id {question.id!r}")
                 continue
             questions[question.id] = question
-    if files:
+    if any((folder / "quizzes").glob("*.yaml")):  # an empty folder is reported once, above
         problems.extend(coverage_problems(questions.values(), str(folder / "quizzes")))
     return questions
 
